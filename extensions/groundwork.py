@@ -1,0 +1,132 @@
+"""Jinja filters for Groundwork's questions: derived defaults and answer validators.
+
+Each ``*_error`` filter returns an empty string for a valid answer, or the message Copier
+shows when it refuses one: what is wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+import unicodedata
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+# Names that are valid identifiers but would break the rendered project all the same:
+# the packages it depends on (and tools its checks import) shadowed by the service.
+RESERVED_PACKAGE_NAMES = frozenset(
+    {
+        "alembic",
+        "app",
+        "fastapi",
+        "httpx",
+        "mypy",
+        "orjson",
+        "pydantic",
+        "pydantic_settings",
+        "pytest",
+        "ruff",
+        "sqlalchemy",
+        "starlette",
+        "structlog",
+        "tests",
+        "uvicorn",
+    }
+)
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_SLUG_LENGTH = 64
+
+
+def slugify(value: str) -> str:
+    """Turn a display name into a slug: ``"Billing Service"`` -> ``"billing-service"``."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return re.sub(r"^[^a-z]+", "", slug)
+
+
+def project_name_error(value: str) -> str:
+    if not value.strip():
+        return "project_name must not be empty: give the service's name, e.g. 'Billing Service'."
+    if any(character in value for character in "\"'\\\r\n"):
+        return "project_name must be one line without quotes or backslashes."
+    if not slugify(value):
+        return "project_name must contain at least one ASCII letter, so a slug can be derived."
+    return ""
+
+
+def slug_error(value: str) -> str:
+    if not SLUG_PATTERN.fullmatch(value):
+        return (
+            f"project_slug {value!r} is not allowed: use lowercase letters, digits and hyphens, "
+            "starting with a letter (pattern ^[a-z][a-z0-9-]*$)."
+        )
+    if value.endswith("-") or "--" in value:
+        return f"project_slug {value!r} must not end with a hyphen or contain '--'."
+    if len(value) > MAX_SLUG_LENGTH:
+        return f"project_slug must be at most {MAX_SLUG_LENGTH} characters."
+    return ""
+
+
+def package_name_error(value: str) -> str:
+    if not value.isidentifier() or not value.isascii():
+        return (
+            f"package_name {value!r} is not a Python identifier: use ASCII letters, digits and "
+            "underscores, not starting with a digit."
+        )
+    if value != value.lower():
+        return f"package_name {value!r} must be lowercase (PEP 8 package names)."
+    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
+        return f"package_name {value!r} is a Python keyword: choose another name."
+    if value in sys.stdlib_module_names:
+        return (
+            f"package_name {value!r} shadows the standard-library module of that name: "
+            "choose another name."
+        )
+    if value in RESERVED_PACKAGE_NAMES:
+        return (
+            f"package_name {value!r} shadows a package the service depends on: "
+            "choose another name."
+        )
+    return ""
+
+
+def description_error(value: str) -> str:
+    if not value.strip() or "\n" in value or '"' in value or "\\" in value:
+        return "description must be one non-empty line without double quotes or backslashes."
+    return ""
+
+
+def author_name_error(value: str) -> str:
+    if not value.strip() or any(character in value for character in "\"\\\r\n<>"):
+        return "author_name must be one non-empty line without quotes, backslashes or '<>'."
+    return ""
+
+
+def email_error(value: str) -> str:
+    if not EMAIL_PATTERN.fullmatch(value) or any(character in value for character in "\"\\<>"):
+        return (
+            f"author_email {value!r} is not an email address: "
+            "it needs one '@' and a domain, e.g. team@example.com."
+        )
+    return ""
+
+
+class GroundworkExtension(Extension):
+    """Registers Groundwork's filters in Copier's Jinja environment."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters.update(
+            {
+                "slugify": slugify,
+                "project_name_error": project_name_error,
+                "slug_error": slug_error,
+                "package_name_error": package_name_error,
+                "description_error": description_error,
+                "author_name_error": author_name_error,
+                "email_error": email_error,
+            }
+        )

@@ -1,0 +1,1 @@
+"""The service's tests: unit tests per module, integration tests through the HTTP API."""

@@ -1,0 +1,1 @@
+"""Integration tests: the whole application through its HTTP API."""
