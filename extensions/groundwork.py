@@ -36,8 +36,13 @@ RESERVED_PACKAGE_NAMES = frozenset(
         "uvicorn",
     }
 )
+# sys.stdlib_module_names leaves out CPython's own test package, which a package named
+# "test" would shadow all the same.
+STDLIB_MODULE_NAMES = sys.stdlib_module_names | {"test"}
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_SLUG_LENGTH = 64
+# The slug names the distribution and, as package_name, every import and the environment
+# prefix; beyond 32 characters the rendered imports no longer fit the 100-column lines.
+MAX_SLUG_LENGTH = 32
 
 
 def slugify(value: str) -> str:
@@ -66,7 +71,7 @@ def slug_error(value: str) -> str:
     if value.endswith("-") or "--" in value:
         return f"project_slug {value!r} must not end with a hyphen or contain '--'."
     if len(value) > MAX_SLUG_LENGTH:
-        return f"project_slug must be at most {MAX_SLUG_LENGTH} characters."
+        return f"project_slug must be at most {MAX_SLUG_LENGTH} characters, not {len(value)}."
     return ""
 
 
@@ -76,21 +81,26 @@ def package_name_error(value: str) -> str:
             f"package_name {value!r} is not a Python identifier: use ASCII letters, digits and "
             "underscores, not starting with a digit."
         )
-    if value != value.lower():
-        return f"package_name {value!r} must be lowercase (PEP 8 package names)."
-    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
-        return f"package_name {value!r} is a Python keyword: choose another name."
-    if value in sys.stdlib_module_names:
-        return (
-            f"package_name {value!r} shadows the standard-library module of that name: "
-            "choose another name."
-        )
-    if value in RESERVED_PACKAGE_NAMES:
-        return (
-            f"package_name {value!r} shadows a package the service depends on: "
-            "choose another name."
-        )
-    return ""
+    rules = (
+        (value != value.lower(), "must be lowercase (PEP 8 package names)"),
+        (
+            len(value) > MAX_SLUG_LENGTH,
+            f"must be at most {MAX_SLUG_LENGTH} characters, not {len(value)}",
+        ),
+        (
+            keyword.iskeyword(value) or keyword.issoftkeyword(value),
+            "is a Python keyword: choose another name",
+        ),
+        (
+            value in STDLIB_MODULE_NAMES,
+            "shadows the standard-library module of that name: choose another name",
+        ),
+        (
+            value in RESERVED_PACKAGE_NAMES,
+            "shadows a package the service depends on: choose another name",
+        ),
+    )
+    return next((f"package_name {value!r} {rule}." for broken, rule in rules if broken), "")
 
 
 def description_error(value: str) -> str:
@@ -100,13 +110,13 @@ def description_error(value: str) -> str:
 
 
 def author_name_error(value: str) -> str:
-    if not value.strip() or any(character in value for character in "\"\\\r\n<>"):
+    if not value.strip() or any(character in value for character in '"\\\r\n<>'):
         return "author_name must be one non-empty line without quotes, backslashes or '<>'."
     return ""
 
 
 def email_error(value: str) -> str:
-    if not EMAIL_PATTERN.fullmatch(value) or any(character in value for character in "\"\\<>"):
+    if not EMAIL_PATTERN.fullmatch(value) or any(character in value for character in '"\\<>'):
         return (
             f"author_email {value!r} is not an email address: "
             "it needs one '@' and a domain, e.g. team@example.com."

@@ -8,7 +8,6 @@ problem (``application/problem+json``) with its status, stable ``code`` and ``ti
 from __future__ import annotations
 
 import hashlib
-import traceback
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -56,15 +55,27 @@ class AppError(Exception):
         It hashes the error class, its code and the function that raised it (not the line,
         so edits elsewhere in the file keep the group), never the detail or context values.
         """
-        location = "unraised"
-        if self.__traceback__ is not None:
-            frame = traceback.extract_tb(self.__traceback__)[-1]
-            location = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.name}"
-        key = f"{type(self).__module__}.{type(self).__qualname__}|{self.code}|{location}"
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+        return fingerprint(self, self.code)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, detail={self.detail!r})"
+
+
+def fingerprint(error: BaseException, *parts: str) -> str:
+    """A stable key grouping occurrences of ``error``'s class raised in the same function.
+
+    The raising function is read from the traceback's frames, without reading source files.
+    """
+    location = "unraised"
+    traceback = error.__traceback__
+    if traceback is not None:
+        while traceback.tb_next is not None:
+            traceback = traceback.tb_next
+        code = traceback.tb_frame.f_code
+        location = f"{code.co_filename.rsplit('/', 1)[-1]}:{code.co_name}"
+    error_type = type(error)
+    key = "|".join((f"{error_type.__module__}.{error_type.__qualname__}", *parts, location))
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 class ValidationError(AppError):

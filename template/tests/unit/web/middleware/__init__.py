@@ -1,0 +1,1 @@
+"""Unit tests of the ASGI middleware, with fake receive and send."""
