@@ -1,0 +1,1 @@
+"""The template's own tests: questions, rendering and every variant's checks."""

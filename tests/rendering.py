@@ -1,0 +1,208 @@
+"""Render variants with Copier's API and run tools in the rendered projects."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+from copier import run_copy
+from uv import find_uv_bin
+
+from tests.variants import Variant
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ANSWERS_FILE = ".copier-answers.yml"
+UV = find_uv_bin()
+# The interpreters uv may use: system ones only, exposed by pyenv's shims when present.
+PYENV_VERSIONS = ("3.11.7", "3.12.1", "3.13.0")
+STEP_TIMEOUT = 900.0
+OUTPUT_TAIL = 60
+
+# The rendered project's own checks, run in its environment; the keys name the steps.
+CHECKS: Mapping[str, tuple[str, ...]] = {
+    "ruff-format": ("ruff", "format", "--check", "."),
+    "ruff-check": ("ruff", "check", "."),
+    "mypy": ("mypy",),
+    "pytest": ("pytest", "-p", "no:cacheprovider", "-q"),
+}
+STEPS = ("render", "sync", *CHECKS)
+
+
+def copy_template(dest: Path, answers: Mapping[str, str]) -> None:
+    """Render the working tree (uncommitted changes included) with ``answers``."""
+    run_copy(
+        src_path=str(REPO_ROOT),
+        dst_path=dest,
+        data=dict(answers),
+        defaults=True,
+        unsafe=True,
+        vcs_ref="HEAD",
+        quiet=True,
+    )
+
+
+def read_answers(project_path: Path) -> dict[str, object]:
+    answers = yaml.safe_load((project_path / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert isinstance(answers, dict), f"{ANSWERS_FILE} is not a mapping: {answers!r}"
+    return answers
+
+
+def tool_environment() -> dict[str, str]:
+    """The environment for uv and the rendered project's tools.
+
+    Drops what belongs to this run (its virtualenv, pytest and xdist variables) so the
+    rendered project behaves as in a fresh shell, and keeps uv to system interpreters.
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PYTEST_") and key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
+    }
+    env["PYENV_VERSION"] = with_every_python(env.get("PYENV_VERSION", ""))
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    env["UV_PYTHON_PREFERENCE"] = "only-system"
+    return env
+
+
+def with_every_python(pyenv_version: str) -> str:
+    """``pyenv_version`` plus a default for each Python minor it lacks.
+
+    pyenv's shims export the one version they resolved (``uv run`` through a shim sets
+    ``PYENV_VERSION=3.11.7``), which hides the other interpreters from uv.
+    """
+    listed = [version for version in pyenv_version.split(":") if version]
+    minors = {version.rsplit(".", 1)[0] for version in listed}
+    missing = [version for version in PYENV_VERSIONS if version.rsplit(".", 1)[0] not in minors]
+    return ":".join([*listed, *missing])
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """A finished command; ``explain`` is what a failing test shows."""
+
+    step: str
+    command: tuple[str, ...]
+    cwd: Path
+    returncode: int
+    output: str
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def explain(self) -> str:
+        lines = self.output.splitlines()
+        return "\n".join(
+            [
+                f"{self.step} failed (exit {self.returncode}, {self.seconds:.1f}s): "
+                f"{shlex.join(self.command)}",
+                f"in {self.cwd}",
+                f"--- last {min(OUTPUT_TAIL, len(lines))} of {len(lines)} output lines ---",
+                *lines[-OUTPUT_TAIL:],
+            ]
+        )
+
+
+@dataclass
+class Project:
+    """A rendered variant: its files as Copier wrote them, its answers, its step timings."""
+
+    variant: Variant
+    path: Path
+    files: tuple[Path, ...]
+    answers: dict[str, object]
+    timings: dict[str, float] = field(default_factory=dict)
+    install_error: str | None = None
+    installed: bool = False
+
+    @property
+    def python_version(self) -> str:
+        return str(self.answers["python_version"])
+
+    def run(self, step: str, *command: str) -> StepResult:
+        start = time.perf_counter()
+        try:
+            completed = subprocess.run(
+                command,
+                cwd=self.path,
+                env=tool_environment(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                encoding="utf-8",
+                errors="replace",
+                timeout=STEP_TIMEOUT,
+                check=False,
+            )
+            returncode, output = completed.returncode, completed.stdout
+        except subprocess.TimeoutExpired as error:
+            partial = error.output or ""
+            returncode = -1
+            output = partial.decode(errors="replace") if isinstance(partial, bytes) else partial
+            output += f"\n(killed after {STEP_TIMEOUT:.0f}s)"
+        seconds = time.perf_counter() - start
+        self.timings[step] = seconds
+        return StepResult(step, command, self.path, returncode, output, seconds)
+
+    def check(self, step: str) -> StepResult:
+        """Run one of ``CHECKS`` with the project's installed tools."""
+        return self.run(step, UV, "run", "--no-sync", *CHECKS[step])
+
+
+def render(variant: Variant, dest: Path) -> Project:
+    start = time.perf_counter()
+    copy_template(dest, variant.answers)
+    seconds = time.perf_counter() - start
+    files = tuple(sorted(path.relative_to(dest) for path in dest.rglob("*") if path.is_file()))
+    return Project(variant, dest, files, read_answers(dest), {"render": seconds})
+
+
+def install(project: Project) -> str | None:
+    """Create the project's environment from its pyproject; the error to report, if any."""
+    version = project.python_version
+    found = project.run("find-python", UV, "python", "find", version)
+    if not found.ok:
+        pyenv = tool_environment()["PYENV_VERSION"]
+        return (
+            f"Python {version} is not available to uv as a system interpreter "
+            f"(downloads are off; PYENV_VERSION={pyenv}): install it, or make python{version} "
+            f"resolve on PATH.\n{found.explain()}"
+        )
+    synced = project.run("sync", UV, "sync", "--python", version)
+    return None if synced.ok else synced.explain()
+
+
+@dataclass
+class Projects:
+    """One rendered project and one environment per variant, shared by its tests."""
+
+    root: Path
+    _rendered: dict[str, Project] = field(default_factory=dict)
+    _render_errors: dict[str, str] = field(default_factory=dict)
+
+    def rendered(self, variant: Variant) -> Project:
+        if variant.name in self._render_errors:
+            pytest.fail(self._render_errors[variant.name], pytrace=False)
+        if variant.name not in self._rendered:
+            try:
+                self._rendered[variant.name] = render(variant, self.root / variant.name)
+            except Exception as error:
+                self._render_errors[variant.name] = f"rendering {variant.name} failed: {error!r}"
+                raise
+        return self._rendered[variant.name]
+
+    def installed(self, variant: Variant) -> Project:
+        project = self.rendered(variant)
+        if not project.installed and project.install_error is None:
+            project.install_error = install(project)
+            project.installed = project.install_error is None
+        if project.install_error is not None:
+            pytest.fail(project.install_error, pytrace=False)
+        return project

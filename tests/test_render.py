@@ -1,0 +1,93 @@
+"""Tier 1: every variant renders complete, clean files that carry its answers."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from tests.rendering import ANSWERS_FILE, REPO_ROOT, Project
+
+# A lone "}}" is how nested dict literals end in Python and JSON, so it is not a marker:
+# any leftover expression also carries its opening "{{", which is.
+JINJA_MARKERS = ("{{", "{%", "%}")
+# Rendered lines that contain a marker on purpose (say, an f-string's literal "{{"), stripped.
+ALLOWED_MARKER_LINES: frozenset[str] = frozenset()
+
+
+def _text_files(project: Project) -> Iterator[tuple[Path, str]]:
+    for relative in project.files:
+        yield relative, (project.path / relative).read_text(encoding="utf-8")
+
+
+def _questions() -> list[str]:
+    config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
+    return [key for key in config if not key.startswith("_")]
+
+
+def test_no_leftover_jinja(rendered: Project) -> None:
+    leftovers = [
+        f"{relative}:{number}: {line.strip()}"
+        for relative, text in _text_files(rendered)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if any(marker in line for marker in JINJA_MARKERS)
+        and line.strip() not in ALLOWED_MARKER_LINES
+    ]
+    assert not leftovers, "Jinja markers left in rendered files:\n" + "\n".join(leftovers)
+
+
+def test_paths_are_rendered(rendered: Project) -> None:
+    unrendered = [
+        str(relative)
+        for relative in rendered.files
+        if relative.name.endswith(".jinja")
+        or any(marker in str(relative) for marker in JINJA_MARKERS)
+    ]
+    assert not unrendered
+
+
+def test_no_empty_files(rendered: Project) -> None:
+    empty = [str(relative) for relative, text in _text_files(rendered) if not text.strip()]
+    assert not empty
+
+
+def test_python_files_parse(rendered: Project) -> None:
+    for relative, text in _text_files(rendered):
+        if relative.suffix == ".py":
+            ast.parse(text, filename=str(relative))
+
+
+def test_answers_file_records_every_answer(rendered: Project) -> None:
+    answers = rendered.answers
+    assert {"_src_path", "_commit"} <= answers.keys(), f"{ANSWERS_FILE}: {answers}"
+    assert set(_questions()) <= answers.keys()
+    assert {key: answers[key] for key in rendered.variant.answers} == rendered.variant.answers
+
+
+def test_package_is_under_src(rendered: Project) -> None:
+    packages = {relative.parts[1] for relative in rendered.files if relative.parts[0] == "src"}
+    assert packages == {rendered.answers["package_name"]}
+    assert Path("src", str(rendered.answers["package_name"]), "__init__.py") in rendered.files
+
+
+def test_pyproject_carries_the_answers(rendered: Project) -> None:
+    answers = rendered.answers
+    version = rendered.python_version
+    pyproject = tomllib.loads((rendered.path / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    assert project["name"] == answers["project_slug"]
+    assert project["description"] == answers["description"]
+    assert project["authors"] == [
+        {"name": answers["author_name"], "email": answers["author_email"]}
+    ]
+    assert project["requires-python"] == f">={version}"
+    assert pyproject["tool"]["ruff"]["target-version"] == f"py{version.replace('.', '')}"
+    assert pyproject["tool"]["mypy"]["python_version"] == version
+
+
+def test_python_version_is_pinned(rendered: Project) -> None:
+    pinned = (rendered.path / ".python-version").read_text(encoding="utf-8").strip()
+    assert pinned == rendered.python_version

@@ -1,0 +1,32 @@
+"""Tier 2: each variant, installed from its own pyproject, passes its own checks.
+
+The checks of a variant share its environment; each is its own test, so a failure names it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rendering import Project
+
+
+def _passes(project: Project, step: str) -> None:
+    result = project.check(step)
+    if not result.ok:
+        pytest.fail(f"{project.variant.name}: {result.explain()}", pytrace=False)
+
+
+def test_ruff_format(installed: Project) -> None:
+    _passes(installed, "ruff-format")
+
+
+def test_ruff_check(installed: Project) -> None:
+    _passes(installed, "ruff-check")
+
+
+def test_mypy(installed: Project) -> None:
+    _passes(installed, "mypy")
+
+
+def test_pytest(installed: Project) -> None:
+    _passes(installed, "pytest")

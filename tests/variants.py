@@ -1,0 +1,87 @@
+"""The variants every test renders: the one place that defines them.
+
+A pairwise covering set over ``AXES`` puts every pair of answers in some variant with a
+handful of renders; the named edge cases aim at the metadata answers, where quoting,
+encoding and naming break rendered files.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from allpairspy import AllPairs
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A question that changes what is rendered; ``label`` prefixes its values in names."""
+
+    label: str
+    values: tuple[str, ...]
+
+
+# One line per question that changes what is rendered.
+AXES: dict[str, Axis] = {
+    "python_version": Axis("py", ("3.11", "3.12", "3.13")),
+}
+
+# Answers to the questions without a default, shared by every variant unless it overrides them.
+BASE_ANSWERS: Mapping[str, str] = {
+    "project_name": "Demo Service",
+    "author_email": "team@example.com",
+}
+# The longest slug project_slug accepts (32 characters); its package name is as long.
+MAX_SLUG = "billing-and-invoicing-service-eu"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One set of answers; ``name`` is its test id and its xdist group."""
+
+    name: str
+    answers: Mapping[str, str]
+
+
+def covering_set() -> list[Variant]:
+    """Every pair of axis values in at least one variant (every value, for a single axis)."""
+    value_lists = [axis.values for axis in AXES.values()]
+    if len(value_lists) < 2:  # allpairspy pairs two parameters or more
+        rows = [list(row) for row in itertools.product(*value_lists)]
+    else:
+        rows = list(AllPairs(value_lists))
+    return [_axis_variant(dict(zip(AXES, row, strict=True))) for row in rows]
+
+
+def _axis_variant(choices: dict[str, str]) -> Variant:
+    name = "_".join(f"{AXES[question].label}{value}" for question, value in choices.items())
+    return Variant(name, {**BASE_ANSWERS, **choices})
+
+
+def _edge(name: str, **answers: str) -> Variant:
+    return Variant(f"edge-{name}", {**BASE_ANSWERS, **answers})
+
+
+EDGE_CASES = (
+    _edge("unicode-name", project_name="Zürich Ünïcode Service!", python_version="3.11"),
+    _edge("long-slug", project_slug=MAX_SLUG, python_version="3.12"),
+    _edge(
+        "package-differs",
+        project_name="Billing API",
+        project_slug="billing-api",
+        package_name="acme_billing",
+        python_version="3.13",
+    ),
+    _edge(
+        "quoted-description",
+        description="Bills customers: it's #1 at 'net 30' invoices # not a comment",
+        python_version="3.11",
+    ),
+    _edge("apostrophe-author", author_name="Siobhán O'Brien", python_version="3.12"),
+)
+
+VARIANTS: tuple[Variant, ...] = (*covering_set(), *EDGE_CASES)
+
+if len({variant.name for variant in VARIANTS}) != len(VARIANTS):
+    raise RuntimeError(f"variant names must be unique: {[v.name for v in VARIANTS]}")
