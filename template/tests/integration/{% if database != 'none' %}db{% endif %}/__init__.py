@@ -1,0 +1,1 @@
+"""The data layer against the real database: repository, session, failures, migrations."""

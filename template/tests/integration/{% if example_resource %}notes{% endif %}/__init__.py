@@ -1,0 +1,1 @@
+"""The notes resource against the real database: its API, service and repository."""
