@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
+from _pytest.mark import ParameterSet
 
-from tests import timings
+from tests import services, timings
 from tests.rendering import Project, Projects
 from tests.scheduling import VariantGroupScheduling
 from tests.variants import VARIANTS, Variant
@@ -39,12 +41,19 @@ def projects(isolated_copier: None, tmp_path_factory: pytest.TempPathFactory) ->
     return Projects(tmp_path_factory.mktemp("variants"))
 
 
-@pytest.fixture(
-    params=[
+def variant_params(variants: Iterable[Variant]) -> list[ParameterSet]:
+    """``variants`` as parameters of the ``variant`` fixture, each in its own xdist group.
+
+    ``@pytest.mark.parametrize("variant", variant_params(...), indirect=True)`` runs a test
+    on some variants only.
+    """
+    return [
         pytest.param(variant, id=variant.name, marks=pytest.mark.xdist_group(variant.name))
-        for variant in VARIANTS
+        for variant in variants
     ]
-)
+
+
+@pytest.fixture(params=variant_params(VARIANTS))
 def variant(request: pytest.FixtureRequest) -> Variant:
     """Each variant in turn; its tests share one xdist worker, hence one render."""
     assert isinstance(request.param, Variant)
@@ -60,9 +69,41 @@ def rendered(
     record_property(*timings.as_property(variant.name, project.timings))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--require-services",
+        action="store_true",
+        help="fail, rather than skip, a variant whose database server is unreachable (CI)",
+    )
+
+
 @pytest.fixture
 def installed(rendered: Project, projects: Projects) -> Project:
     return projects.installed(rendered.variant)
+
+
+@pytest.fixture
+def test_databases(installed: Project, request: pytest.FixtureRequest) -> Iterator[None]:
+    """For a server database: a fresh database name for the variant, and none left after.
+
+    An unreachable server skips the test with the reason, or fails it with
+    ``--require-services``.
+    """
+    server = services.SERVERS.get(str(installed.answers.get("database")))
+    if server is None:
+        yield
+        return
+    url = server.url(os.environ)
+    reason = services.unreachable_reason(server, url)
+    if reason is not None:
+        if request.config.getoption("--require-services"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    prefix = services.database_name(installed.variant.name)
+    installed.env["TEST_DATABASE_URL"] = services.with_database(url, prefix)
+    services.drop_databases(url, prefix)
+    yield
+    services.drop_databases(url, prefix)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sysconfig
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,28 @@ def copy_template(dest: Path, answers: Mapping[str, str]) -> None:
         unsafe=True,
         vcs_ref="HEAD",
         quiet=True,
+    )
+
+
+def copy_with_cli(dest: Path, answers: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """Render with the ``copier`` command, as a user would; the process's result."""
+    copier = Path(sysconfig.get_path("scripts")) / "copier"
+    data = [f"--data={key}={value}" for key, value in answers.items()]
+    return subprocess.run(
+        [
+            str(copier),
+            "copy",
+            "--trust",
+            "--defaults",
+            "--quiet",
+            "--vcs-ref=HEAD",
+            *data,
+            str(REPO_ROOT),
+            str(dest),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -122,6 +145,8 @@ class Project:
     timings: dict[str, float] = field(default_factory=dict)
     install_error: str | None = None
     installed: bool = False
+    # Variables the project's own commands get besides tool_environment()'s (its test database).
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def python_version(self) -> str:
@@ -133,7 +158,7 @@ class Project:
             completed = subprocess.run(
                 command,
                 cwd=self.path,
-                env=tool_environment(),
+                env={**tool_environment(), **self.env},
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 encoding="utf-8",

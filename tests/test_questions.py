@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sysconfig
 from pathlib import Path
 
 import pytest
 
-from tests.rendering import REPO_ROOT, copy_template, read_answers
+from tests.rendering import copy_template, copy_with_cli, read_answers
 from tests.variants import BASE_ANSWERS
 
 SLUG_RULE = "lowercase letters, digits and hyphens, starting with a letter"
@@ -102,25 +100,7 @@ def test_package_derives_from_a_given_slug(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_a_bad_answer(tmp_path: Path) -> None:
-    copier = Path(sysconfig.get_path("scripts")) / "copier"
-    data = [f"--data={key}={value}" for key, value in BASE_ANSWERS.items()]
-    completed = subprocess.run(
-        [
-            str(copier),
-            "copy",
-            "--trust",
-            "--defaults",
-            "--quiet",
-            "--vcs-ref=HEAD",
-            *data,
-            "--data=project_slug=Bad_Slug",
-            str(REPO_ROOT),
-            str(tmp_path / "project"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = copy_with_cli(tmp_path / "project", {**BASE_ANSWERS, "project_slug": "Bad_Slug"})
     assert completed.returncode != 0
     assert f"project_slug 'Bad_Slug' is not allowed: use {SLUG_RULE}" in completed.stderr
     assert not (tmp_path / "project").exists()

@@ -28,5 +28,7 @@ def test_mypy(installed: Project) -> None:
     _passes(installed, "mypy")
 
 
+@pytest.mark.usefixtures("test_databases")
 def test_pytest(installed: Project) -> None:
+    """The project's own tests; a server variant's run against a fresh database of its own."""
     _passes(installed, "pytest")

@@ -25,7 +25,19 @@ class Axis:
 # One line per question that changes what is rendered.
 AXES: dict[str, Axis] = {
     "python_version": Axis("py", ("3.11", "3.12", "3.13")),
+    "database": Axis("db", ("sqlite", "postgresql", "mysql", "none")),
+    "example_resource": Axis("ex", ("true", "false")),
 }
+
+
+def _possible(row: list[str]) -> bool:
+    """Whether a (partial) row of axis values is a set of answers Copier can be given.
+
+    The example resource needs a database: Copier does not ask for it without one.
+    """
+    answers = dict(zip(AXES, row, strict=False))
+    return not (answers.get("database") == "none" and answers.get("example_resource") == "true")
+
 
 # Answers to the questions without a default, shared by every variant unless it overrides them.
 BASE_ANSWERS: Mapping[str, str] = {
@@ -50,7 +62,7 @@ def covering_set() -> list[Variant]:
     if len(value_lists) < 2:  # allpairspy pairs two parameters or more
         rows = [list(row) for row in itertools.product(*value_lists)]
     else:
-        rows = list(AllPairs(value_lists))
+        rows = list(AllPairs(value_lists, filter_func=_possible))
     return [_axis_variant(dict(zip(AXES, row, strict=True))) for row in rows]
 
 
@@ -65,7 +77,7 @@ def _edge(name: str, **answers: str) -> Variant:
 
 EDGE_CASES = (
     _edge("unicode-name", project_name="Zürich Ünïcode Service!", python_version="3.11"),
-    _edge("long-slug", project_slug=MAX_SLUG, python_version="3.12"),
+    _edge("long-slug", project_slug=MAX_SLUG, database="postgresql", python_version="3.12"),
     _edge(
         "package-differs",
         project_name="Billing API",
@@ -85,3 +97,17 @@ VARIANTS: tuple[Variant, ...] = (*covering_set(), *EDGE_CASES)
 
 if len({variant.name for variant in VARIANTS}) != len(VARIANTS):
     raise RuntimeError(f"variant names must be unique: {[v.name for v in VARIANTS]}")
+
+
+def answering(question: str, *values: str) -> list[Variant]:
+    """The variants whose answer to ``question`` is one of ``values`` (the default: sqlite
+    database, and the example resource whenever there is a database)."""
+    defaults = {"database": "sqlite"}
+    chosen = []
+    for variant in VARIANTS:
+        answers = {**defaults, **variant.answers}
+        if question == "example_resource" and question not in answers:
+            answers[question] = "false" if answers["database"] == "none" else "true"
+        if answers.get(question) in values:
+            chosen.append(variant)
+    return chosen

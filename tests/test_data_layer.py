@@ -1,0 +1,100 @@
+"""Tier 1: the database and example_resource answers render exactly what they need."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import variant_params
+from tests.rendering import Project, copy_template, copy_with_cli
+from tests.variants import BASE_ANSWERS, answering
+
+DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg", "mysql": "asyncmy"}
+DATA_LAYER_DEPENDENCIES = {"sqlalchemy", "alembic", *DRIVERS.values()}
+# Traces of the example resource: its package, routes, model and table.
+DATA_LAYER_IMPORT = re.compile(r"^\s*(?:from|import)\s+(?:sqlalchemy|alembic)\b", re.MULTILINE)
+DATA_LAYER_WIRING = re.compile(r"DATABASE__|register\(\s*\"database\"")
+RESOURCE_TRACE = re.compile(r"\bnotes?\b|\bNotes?\b")
+
+
+def _dependencies(project: Project) -> set[str]:
+    pyproject = tomllib.loads((project.path / "pyproject.toml").read_text(encoding="utf-8"))
+    return {
+        re.split(r"[\[<>=~!; ]", requirement, maxsplit=1)[0].lower()
+        for requirement in pyproject["project"]["dependencies"]
+    }
+
+
+def _text(project: Project) -> dict[Path, str]:
+    return {
+        relative: (project.path / relative).read_text(encoding="utf-8")
+        for relative in project.files
+    }
+
+
+def test_each_database_depends_on_its_own_driver_only(rendered: Project) -> None:
+    database = str(rendered.answers["database"])
+    found = _dependencies(rendered) & DATA_LAYER_DEPENDENCIES
+    if database == "none":
+        assert not found
+    else:
+        assert found == {"sqlalchemy", "alembic", DRIVERS[database]}
+
+
+@pytest.mark.parametrize("variant", variant_params(answering("database", "none")), indirect=True)
+def test_no_database_renders_no_data_layer(rendered: Project) -> None:
+    package = Path("src", str(rendered.answers["package_name"]))
+    paths = {str(relative) for relative in rendered.files}
+    assert not any(path.startswith((str(package / "db"), "migrations")) for path in paths)
+    # The generic tests of the core may name a "database" check as an example dependency;
+    # what must be absent is the data layer itself: its imports, settings and readiness check.
+    mentions = [
+        str(relative)
+        for relative, text in _text(rendered).items()
+        if DATA_LAYER_IMPORT.search(text)
+        or (relative.parts[0] != "tests" and DATA_LAYER_WIRING.search(text))
+    ]
+    assert not mentions, f"database traces in: {mentions}"
+
+
+@pytest.mark.parametrize(
+    "variant", variant_params(answering("example_resource", "false")), indirect=True
+)
+def test_without_the_example_resource_no_trace_of_it_remains(rendered: Project) -> None:
+    paths = [str(relative) for relative in rendered.files if "note" in str(relative).lower()]
+    assert not paths
+    traces = [
+        f"{relative}:{number}: {line.strip()}"
+        for relative, text in _text(rendered).items()
+        for number, line in enumerate(text.splitlines(), start=1)
+        if RESOURCE_TRACE.search(line)
+    ]
+    assert not traces, "traces of the example resource:\n" + "\n".join(traces)
+
+
+@pytest.mark.parametrize(
+    "variant", variant_params(answering("example_resource", "true")), indirect=True
+)
+def test_the_example_resource_comes_with_its_migration(rendered: Project) -> None:
+    package = Path("src", str(rendered.answers["package_name"]), "notes")
+    assert {package / name for name in ("models.py", "router.py", "service.py")} <= set(
+        rendered.files
+    )
+    migrations = [path for path in rendered.files if path.parts[:2] == ("migrations", "versions")]
+    assert any(path.name.endswith("_create_notes.py") for path in migrations)
+
+
+def test_a_database_that_is_not_offered_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Invalid choice for 'database'") as refused:
+        copy_template(tmp_path / "project", {**BASE_ANSWERS, "database": "oracle"})
+    assert "['sqlite', 'postgresql', 'mysql', 'none']" in str(refused.value)
+    assert not (tmp_path / "project").exists()
+
+
+def test_the_cli_refuses_a_database_that_is_not_offered(tmp_path: Path) -> None:
+    completed = copy_with_cli(tmp_path / "project", {**BASE_ANSWERS, "database": "oracle"})
+    assert completed.returncode != 0
+    assert "'oracle' is not in ['sqlite', 'postgresql', 'mysql', 'none']" in completed.stderr
