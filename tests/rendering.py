@@ -16,7 +16,7 @@ import yaml
 from copier import run_copy
 from uv import find_uv_bin
 
-from tests.variants import Variant
+from tests.variants import Variant, copier_answer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ANSWERS_FILE = ".copier-answers.yml"
@@ -41,7 +41,7 @@ def copy_template(dest: Path, answers: Mapping[str, str]) -> None:
     run_copy(
         src_path=str(REPO_ROOT),
         dst_path=dest,
-        data=dict(answers),
+        data={question: copier_answer(question, value) for question, value in answers.items()},
         defaults=True,
         unsafe=True,
         vcs_ref="HEAD",
@@ -52,7 +52,12 @@ def copy_template(dest: Path, answers: Mapping[str, str]) -> None:
 def copy_with_cli(dest: Path, answers: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     """Render with the ``copier`` command, as a user would; the process's result."""
     copier = Path(sysconfig.get_path("scripts")) / "copier"
-    data = [f"--data={key}={value}" for key, value in answers.items()]
+    data = [
+        f"--data={key}={yaml.safe_dump(copier_answer(key, value), default_flow_style=True).strip()}"
+        if isinstance(copier_answer(key, value), list)
+        else f"--data={key}={value}"
+        for key, value in answers.items()
+    ]
     return subprocess.run(
         [
             str(copier),

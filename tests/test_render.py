@@ -12,7 +12,7 @@ import yaml
 
 from tests.conftest import variant_params
 from tests.rendering import ANSWERS_FILE, REPO_ROOT, Project
-from tests.variants import answering
+from tests.variants import answering, given_answer
 
 # A lone "}}" is how nested dict literals end in Python and JSON, so it is not a marker:
 # any leftover expression also carries its opening "{{", which is.
@@ -28,7 +28,13 @@ def _text_files(project: Project) -> Iterator[tuple[Path, str]]:
 
 def _questions() -> list[str]:
     config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
-    return [key for key in config if not key.startswith("_")]
+    # Questions with "when: false" are derived values: never asked, never recorded.
+    return [
+        key
+        for key, question in config.items()
+        if not key.startswith("_")
+        and not (isinstance(question, dict) and question.get("when") is False)
+    ]
 
 
 def test_no_leftover_jinja(rendered: Project) -> None:
@@ -68,11 +74,6 @@ def test_python_files_parse(rendered: Project) -> None:
             ast.parse(text, filename=str(relative))
 
 
-def _as_given(value: object) -> str:
-    """An answer as the variants give it: Copier records a yes/no answer as a boolean."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
 def test_answers_file_records_every_answer(rendered: Project) -> None:
     answers = rendered.answers
     assert {"_src_path", "_commit"} <= answers.keys(), f"{ANSWERS_FILE}: {answers}"
@@ -80,7 +81,7 @@ def test_answers_file_records_every_answer(rendered: Project) -> None:
     not_asked = {"example_resource"} if answers["database"] == "none" else set()
     assert set(_questions()) - not_asked <= answers.keys()
     given = {key: value for key, value in rendered.variant.answers.items() if key not in not_asked}
-    assert {key: _as_given(answers[key]) for key in given} == given
+    assert {key: given_answer(key, answers[key]) for key in given} == given
 
 
 def test_package_is_under_src(rendered: Project) -> None:

@@ -27,7 +27,27 @@ AXES: dict[str, Axis] = {
     "python_version": Axis("py", ("3.11", "3.12", "3.13")),
     "database": Axis("db", ("sqlite", "postgresql", "mysql", "none")),
     "example_resource": Axis("ex", ("true", "false")),
+    "tracing": Axis("tr", ("none", "otlp", "console")),
+    "metrics": Axis("me", ("none", "prometheus", "otlp")),
+    # A multiselect: its value names the chosen items joined by "-" ("none": none chosen).
+    "error_reporting": Axis("er", ("none", "sentry", "gcp", "sentry-gcp")),
 }
+# Questions whose answer is a list (Copier multiselect), written as above in the variants.
+MULTISELECT = frozenset({"error_reporting"})
+
+
+def copier_answer(question: str, value: str) -> object:
+    """A variant's answer as Copier takes it: a multiselect's as a list."""
+    if question in MULTISELECT:
+        return [] if value == "none" else value.split("-")
+    return value
+
+
+def given_answer(question: str, value: object) -> str:
+    """An answer Copier recorded, written as the variants write it."""
+    if question in MULTISELECT and isinstance(value, list):
+        return "-".join(str(item) for item in value) or "none"
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _possible(row: list[str]) -> bool:
