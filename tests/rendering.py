@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sysconfig
 import time
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +158,20 @@ class Project:
     @property
     def python_version(self) -> str:
         return str(self.answers["python_version"])
+
+    def texts(self) -> dict[Path, str]:
+        """Every rendered file's text, by its path in the project."""
+        return {
+            relative: (self.path / relative).read_text(encoding="utf-8") for relative in self.files
+        }
+
+    def dependencies(self) -> set[str]:
+        """The names of the distributions the project depends on at run time."""
+        pyproject = tomllib.loads((self.path / "pyproject.toml").read_text(encoding="utf-8"))
+        return {
+            re.split(r"[\[<>=~!; ]", requirement, maxsplit=1)[0].lower()
+            for requirement in pyproject["project"]["dependencies"]
+        }
 
     def run(self, step: str, *command: str) -> StepResult:
         start = time.perf_counter()

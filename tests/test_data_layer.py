@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,24 +19,9 @@ DATA_LAYER_WIRING = re.compile(r"DATABASE__|register\(\s*\"database\"")
 RESOURCE_TRACE = re.compile(r"\bnotes?\b|\bNotes?\b")
 
 
-def _dependencies(project: Project) -> set[str]:
-    pyproject = tomllib.loads((project.path / "pyproject.toml").read_text(encoding="utf-8"))
-    return {
-        re.split(r"[\[<>=~!; ]", requirement, maxsplit=1)[0].lower()
-        for requirement in pyproject["project"]["dependencies"]
-    }
-
-
-def _text(project: Project) -> dict[Path, str]:
-    return {
-        relative: (project.path / relative).read_text(encoding="utf-8")
-        for relative in project.files
-    }
-
-
 def test_each_database_depends_on_its_own_driver_only(rendered: Project) -> None:
     database = str(rendered.answers["database"])
-    found = _dependencies(rendered) & DATA_LAYER_DEPENDENCIES
+    found = rendered.dependencies() & DATA_LAYER_DEPENDENCIES
     if database == "none":
         assert not found
     else:
@@ -53,7 +37,7 @@ def test_no_database_renders_no_data_layer(rendered: Project) -> None:
     # what must be absent is the data layer itself: its imports, settings and readiness check.
     mentions = [
         str(relative)
-        for relative, text in _text(rendered).items()
+        for relative, text in rendered.texts().items()
         if DATA_LAYER_IMPORT.search(text)
         or (relative.parts[0] != "tests" and DATA_LAYER_WIRING.search(text))
     ]
@@ -68,7 +52,7 @@ def test_without_the_example_resource_no_trace_of_it_remains(rendered: Project) 
     assert not paths
     traces = [
         f"{relative}:{number}: {line.strip()}"
-        for relative, text in _text(rendered).items()
+        for relative, text in rendered.texts().items()
         for number, line in enumerate(text.splitlines(), start=1)
         if RESOURCE_TRACE.search(line)
     ]

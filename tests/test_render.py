@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,6 @@ JINJA_MARKERS = ("{{", "{%", "%}")
 ALLOWED_MARKER_LINES: frozenset[str] = frozenset()
 
 
-def _text_files(project: Project) -> Iterator[tuple[Path, str]]:
-    for relative in project.files:
-        yield relative, (project.path / relative).read_text(encoding="utf-8")
-
-
 def _questions() -> list[str]:
     config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
     # Questions with "when: false" are derived values: never asked, never recorded.
@@ -40,7 +34,7 @@ def _questions() -> list[str]:
 def test_no_leftover_jinja(rendered: Project) -> None:
     leftovers = [
         f"{relative}:{number}: {line.strip()}"
-        for relative, text in _text_files(rendered)
+        for relative, text in rendered.texts().items()
         for number, line in enumerate(text.splitlines(), start=1)
         if any(marker in line for marker in JINJA_MARKERS)
         and line.strip() not in ALLOWED_MARKER_LINES
@@ -59,7 +53,7 @@ def test_paths_are_rendered(rendered: Project) -> None:
 
 
 def test_no_empty_files(rendered: Project) -> None:
-    empty = [str(relative) for relative, text in _text_files(rendered) if not text.strip()]
+    empty = [str(relative) for relative, text in rendered.texts().items() if not text.strip()]
     assert not empty
 
 
@@ -69,7 +63,7 @@ def test_no_empty_files(rendered: Project) -> None:
 def test_python_files_parse(rendered: Project) -> None:
     """Every Python file parses (here on 3.11; newer variants may use newer syntax, which
     their own tools parse in tier 2)."""
-    for relative, text in _text_files(rendered):
+    for relative, text in rendered.texts().items():
         if relative.suffix == ".py":
             ast.parse(text, filename=str(relative))
 

@@ -27,7 +27,7 @@ AXES: dict[str, Axis] = {
     "python_version": Axis("py", ("3.11", "3.12", "3.13")),
     "database": Axis("db", ("sqlite", "postgresql", "mysql", "none")),
     "example_resource": Axis("ex", ("true", "false")),
-    "tracing": Axis("tr", ("none", "otlp", "console")),
+    "tracing": Axis("tr", ("none", "otlp", "gcp", "console")),
     "metrics": Axis("me", ("none", "prometheus", "otlp")),
     # A multiselect: its value names the chosen items joined by "-" ("none": none chosen).
     "error_reporting": Axis("er", ("none", "sentry", "gcp", "sentry-gcp")),
@@ -97,7 +97,16 @@ def _edge(name: str, **answers: str) -> Variant:
 
 EDGE_CASES = (
     _edge("unicode-name", project_name="Zürich Ünïcode Service!", python_version="3.11"),
-    _edge("long-slug", project_slug=MAX_SLUG, database="postgresql", python_version="3.12"),
+    # Every optional module rendered, so that the longest names meet their longest lines.
+    _edge(
+        "long-slug",
+        project_slug=MAX_SLUG,
+        database="postgresql",
+        tracing="gcp",
+        metrics="otlp",
+        error_reporting="sentry-gcp",
+        python_version="3.12",
+    ),
     _edge(
         "package-differs",
         project_name="Billing API",
