@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 from _pytest.mark import ParameterSet
+from plumbum import local
 
 from tests import services, timings
-from tests.rendering import Project, Projects
+from tests.rendering import Project, Projects, with_every_python
 from tests.scheduling import VariantGroupScheduling
 from tests.variants import VARIANTS, Variant
 
@@ -33,7 +34,16 @@ def isolated_copier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         patch.setenv("COPIER_SETTINGS_PATH", str(settings))
         for name, value in GIT_IDENTITY.items():
             patch.setenv(name, value)
-        yield
+        # The template's task (uv lock) needs each variant's Python, and must not download
+        # one. Copier runs tasks through plumbum, whose environment is a copy of this
+        # process's, taken when it was imported: the variables go there.
+        task_env = {
+            "PYENV_VERSION": with_every_python(os.environ.get("PYENV_VERSION", "")),
+            "UV_PYTHON_DOWNLOADS": "never",
+            "UV_PYTHON_PREFERENCE": "only-system",
+        }
+        with local.env(**task_env):
+            yield
 
 
 @pytest.fixture(scope="session")

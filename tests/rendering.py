@@ -38,14 +38,16 @@ CHECKS: Mapping[str, tuple[str, ...]] = {
 STEPS = ("render", "sync", *CHECKS)
 
 
-def copy_template(dest: Path, answers: Mapping[str, str]) -> None:
-    """Render the working tree (uncommitted changes included) with ``answers``."""
+def copy_template(dest: Path, answers: Mapping[str, str], *, tasks: bool = False) -> None:
+    """Render the working tree (uncommitted changes included) with ``answers``; with
+    ``tasks``, run the template's tasks too, as ``copier copy`` does (``uv lock``)."""
     run_copy(
         src_path=str(REPO_ROOT),
         dst_path=dest,
         data={question: copier_answer(question, value) for question, value in answers.items()},
         defaults=True,
         unsafe=True,
+        skip_tasks=not tasks,
         vcs_ref="HEAD",
         quiet=True,
     )
@@ -204,7 +206,7 @@ class Project:
 
 def render(variant: Variant, dest: Path) -> Project:
     start = time.perf_counter()
-    copy_template(dest, variant.answers)
+    copy_template(dest, variant.answers, tasks=True)
     seconds = time.perf_counter() - start
     files = tuple(sorted(path.relative_to(dest) for path in dest.rglob("*") if path.is_file()))
     return Project(variant, dest, files, read_answers(dest), {"render": seconds})
@@ -221,7 +223,8 @@ def install(project: Project) -> str | None:
             f"(downloads are off; PYENV_VERSION={pyenv}): install it, or make python{version} "
             f"resolve on PATH.\n{found.explain()}"
         )
-    synced = project.run("sync", UV, "sync", "--python", version)
+    # --locked: the lock the copy made must match the project it was made for.
+    synced = project.run("sync", UV, "sync", "--locked", "--python", version)
     return None if synced.ok else synced.explain()
 
 

@@ -31,6 +31,7 @@ AXES: dict[str, Axis] = {
     "metrics": Axis("me", ("none", "prometheus", "otlp")),
     # A multiselect: its value names the chosen items joined by "-" ("none": none chosen).
     "error_reporting": Axis("er", ("none", "sentry", "gcp", "sentry-gcp")),
+    "docker": Axis("dk", ("true", "false")),
 }
 # Questions whose answer is a list (Copier multiselect), written as above in the variants.
 MULTISELECT = frozenset({"error_reporting"})
