@@ -32,6 +32,7 @@ AXES: dict[str, Axis] = {
     # A multiselect: its value names the chosen items joined by "-" ("none": none chosen).
     "error_reporting": Axis("er", ("none", "sentry", "gcp", "sentry-gcp")),
     "docker": Axis("dk", ("true", "false")),
+    "ci": Axis("ci", ("github", "gitlab", "none")),
 }
 # Questions whose answer is a list (Copier multiselect), written as above in the variants.
 MULTISELECT = frozenset({"error_reporting"})
@@ -130,9 +131,10 @@ if len({variant.name for variant in VARIANTS}) != len(VARIANTS):
 
 
 def answering(question: str, *values: str) -> list[Variant]:
-    """The variants whose answer to ``question`` is one of ``values`` (the default: sqlite
-    database, and the example resource whenever there is a database)."""
-    defaults = {"database": "sqlite"}
+    """The variants whose answer to ``question`` is one of ``values`` (the defaults: sqlite
+    database, a Dockerfile, GitHub Actions, and the example resource whenever there is a
+    database)."""
+    defaults = {"database": "sqlite", "docker": "true", "ci": "github"}
     chosen = []
     for variant in VARIANTS:
         answers = {**defaults, **variant.answers}
