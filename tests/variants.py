@@ -31,6 +31,8 @@ AXES: dict[str, Axis] = {
     "metrics": Axis("me", ("none", "prometheus", "otlp")),
     # A multiselect: its value names the chosen items joined by "-" ("none": none chosen).
     "error_reporting": Axis("er", ("none", "sentry", "gcp", "sentry-gcp")),
+    "docker": Axis("dk", ("true", "false")),
+    "deployment": Axis("dp", ("none", "kubernetes")),
 }
 # Questions whose answer is a list (Copier multiselect), written as above in the variants.
 MULTISELECT = frozenset({"error_reporting"})
@@ -53,10 +55,16 @@ def given_answer(question: str, value: object) -> str:
 def _possible(row: list[str]) -> bool:
     """Whether a (partial) row of axis values is a set of answers Copier can be given.
 
-    The example resource needs a database: Copier does not ask for it without one.
+    The example resource needs a database: Copier does not ask for it without one. Kubernetes
+    deploys the image the Dockerfile builds, as stateless replicas: the deployment question
+    refuses it without docker, and with SQLite (a file on one pod's disk).
     """
     answers = dict(zip(AXES, row, strict=False))
-    return not (answers.get("database") == "none" and answers.get("example_resource") == "true")
+    if answers.get("database") == "none" and answers.get("example_resource") == "true":
+        return False
+    if answers.get("deployment") == "kubernetes":
+        return answers.get("docker") != "false" and answers.get("database") != "sqlite"
+    return True
 
 
 # Answers to the questions without a default, shared by every variant unless it overrides them.
@@ -105,6 +113,7 @@ EDGE_CASES = (
         tracing="gcp",
         metrics="otlp",
         error_reporting="sentry-gcp",
+        deployment="kubernetes",
         python_version="3.12",
     ),
     _edge(
