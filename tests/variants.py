@@ -33,6 +33,7 @@ AXES: dict[str, Axis] = {
     "error_reporting": Axis("er", ("none", "sentry", "gcp", "sentry-gcp")),
     "docker": Axis("dk", ("true", "false")),
     "ci": Axis("ci", ("github", "gitlab", "none")),
+    "deployment": Axis("dp", ("none", "kubernetes")),
 }
 # Questions whose answer is a list (Copier multiselect), written as above in the variants.
 MULTISELECT = frozenset({"error_reporting"})
@@ -55,10 +56,16 @@ def given_answer(question: str, value: object) -> str:
 def _possible(row: list[str]) -> bool:
     """Whether a (partial) row of axis values is a set of answers Copier can be given.
 
-    The example resource needs a database: Copier does not ask for it without one.
+    The example resource needs a database: Copier does not ask for it without one. Kubernetes
+    deploys the image the Dockerfile builds, as stateless replicas: the deployment question
+    refuses it without docker, and with SQLite (a file on one pod's disk).
     """
     answers = dict(zip(AXES, row, strict=False))
-    return not (answers.get("database") == "none" and answers.get("example_resource") == "true")
+    if answers.get("database") == "none" and answers.get("example_resource") == "true":
+        return False
+    if answers.get("deployment") == "kubernetes":
+        return answers.get("docker") != "false" and answers.get("database") != "sqlite"
+    return True
 
 
 # Answers to the questions without a default, shared by every variant unless it overrides them.
@@ -107,6 +114,7 @@ EDGE_CASES = (
         tracing="gcp",
         metrics="otlp",
         error_reporting="sentry-gcp",
+        deployment="kubernetes",
         python_version="3.12",
     ),
     _edge(
@@ -132,9 +140,9 @@ if len({variant.name for variant in VARIANTS}) != len(VARIANTS):
 
 def answering(question: str, *values: str) -> list[Variant]:
     """The variants whose answer to ``question`` is one of ``values`` (the defaults: sqlite
-    database, a Dockerfile, GitHub Actions, and the example resource whenever there is a
-    database)."""
-    defaults = {"database": "sqlite", "docker": "true", "ci": "github"}
+    database, a Dockerfile, GitHub Actions, no deployment, and the example resource whenever
+    there is a database)."""
+    defaults = {"database": "sqlite", "docker": "true", "ci": "github", "deployment": "none"}
     chosen = []
     for variant in VARIANTS:
         answers = {**defaults, **variant.answers}
