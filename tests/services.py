@@ -8,6 +8,7 @@ pytest-xdist worker, ``<name>_gw0``, ``<name>_main``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -51,9 +52,15 @@ SERVERS = {
 
 
 def database_name(variant_name: str) -> str:
-    """A database name for a variant: ``gw_`` and its name in ``[a-z0-9_]``."""
+    """A database name for a variant: ``gw_`` and its name in ``[a-z0-9_]``; a name too long
+    for the servers keeps its start and ends with a digest of the whole, so that two variants
+    never share one."""
     slug = re.sub(r"[^a-z0-9]+", "_", variant_name.lower()).strip("_")
-    return f"gw_{slug}"[:MAX_DATABASE_NAME].rstrip("_")
+    name = f"gw_{slug}"
+    if len(name) <= MAX_DATABASE_NAME:
+        return name
+    digest = hashlib.sha256(variant_name.encode()).hexdigest()[:8]
+    return f"{name[: MAX_DATABASE_NAME - len(digest) - 1].rstrip('_')}_{digest}"
 
 
 @cache
