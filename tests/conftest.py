@@ -83,8 +83,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--require-services",
         action="store_true",
-        help="fail, rather than skip, a variant whose database server is unreachable (CI)",
+        help="fail, rather than skip, a test whose database server or tool is missing (CI)",
     )
+    parser.addoption(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only the tests of this variant (repeatable); see python -m tests.variants",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test of a variant ``variant`` (``-m "not variant"`` selects the others), and
+    keep only the chosen variants' tests under ``--variant``."""
+    chosen = set(config.getoption("--variant"))
+    unknown = chosen - {variant.name for variant in VARIANTS}
+    if unknown:
+        raise pytest.UsageError(f"no such variant: {', '.join(sorted(unknown))}")
+    kept, deselected = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        variant = callspec.params.get("variant") if callspec else None
+        if isinstance(variant, Variant):
+            item.add_marker(pytest.mark.variant)
+        if chosen and not (isinstance(variant, Variant) and variant.name in chosen):
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ encoding and naming break rendered files.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -151,3 +152,8 @@ def answering(question: str, *values: str) -> list[Variant]:
         if answers.get(question) in values:
             chosen.append(variant)
     return chosen
+
+
+if __name__ == "__main__":
+    # The variants' names as a JSON list: the template's CI makes one job of each.
+    print(json.dumps([variant.name for variant in VARIANTS]))

