@@ -76,3 +76,12 @@ def test_the_variant_jobs_have_the_servers_the_variants_test_against() -> None:
     assert services["mariadb"]["image"].startswith("mariadb:")
     assert {"5432:5432"} == set(services["postgres"]["ports"])
     assert {"3306:3306"} == set(services["mariadb"]["ports"])
+
+
+def test_the_template_job_has_the_history_and_the_server_the_update_tests_need() -> None:
+    job = _workflow()["jobs"]["template"]
+    checkout = next(
+        step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout")
+    )
+    assert checkout["with"]["fetch-depth"] == 0
+    assert job["services"]["postgres"]["image"].startswith("postgres:")

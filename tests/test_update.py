@@ -1,0 +1,360 @@
+"""Tier 3: ``copier update`` brings a template change into a project that has changed since,
+and loses nothing of the user's.
+
+The template's history is built here, in a repository of its own: the working tree as it is
+(tagged v1), then a release on top (tagged v2) that changes a file users edit too, changes a
+file they leave alone, and adds a file. Projects are rendered at v1, committed, edited as a
+team would, committed, and updated to v2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+from copier import run_copy, run_update
+
+from tests import services
+from tests.rendering import REPO_ROOT, UV, Project, install, read_answers
+from tests.variants import BASE_ANSWERS, Variant, copier_answer
+
+APP_DOCSTRING = '"""The application factory: the one place where the service is wired together."""'
+V2_APP_DOCSTRING = (
+    '"""The application factory: where the service is wired together, and only there."""'
+)
+V2_ENV_LINE = (
+    "# OTEL_SERVICE_NAME is not read: the service name is {{ package_name | upper }}_SERVICE_NAME."
+)
+V2_NEW_FILE = "RUNBOOK.md"
+DOCKER_FILES = {"Dockerfile", ".dockerignore", "compose.yaml", "compose.dev.yaml"}
+CONFLICT_MARKERS = re.compile(r"^(<<<<<<<|=======$|>>>>>>>)", re.MULTILINE)
+# Variants of the update scenarios: the default, and two far from it.
+UPDATED = {
+    "default": {},
+    "postgresql-observed-deployed": {
+        "database": "postgresql",
+        "tracing": "otlp",
+        "metrics": "prometheus",
+        "error_reporting": "sentry",
+        "deployment": "kubernetes",
+        "ci": "gitlab",
+    },
+    "bare": {"database": "none", "docker": "false", "ci": "none", "error_reporting": "gcp"},
+}
+
+
+def _git(cwd: Path, *arguments: str) -> str:
+    completed = subprocess.run(
+        ["git", *arguments], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return completed.stdout
+
+
+def _commit(path: Path, message: str) -> None:
+    _git(path, "add", "--all")
+    _git(path, "commit", "--quiet", "--no-verify", "--message", message)
+
+
+@pytest.fixture(scope="module")
+def template_repo(isolated_copier: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This template at v1 (the working tree), and a v2 release on top of it."""
+    repo = tmp_path_factory.mktemp("template")
+    listed = _git(REPO_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for name in filter(None, listed.split("\0")):
+        source = REPO_ROOT / name
+        if source.is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / name)
+    _git(repo, "init", "--quiet", "--initial-branch=main")
+    _commit(repo, "v1")
+    _git(repo, "tag", "v1")
+
+    app = next((repo / "template" / "src").glob("*/app.py.jinja"))
+    app.write_text(
+        app.read_text(encoding="utf-8").replace(APP_DOCSTRING, V2_APP_DOCSTRING), encoding="utf-8"
+    )
+    env_example = repo / "template" / ".env.example.jinja"
+    with env_example.open("a", encoding="utf-8") as stream:
+        stream.write(V2_ENV_LINE + "\n")
+    (repo / "template" / f"{V2_NEW_FILE}.jinja").write_text(
+        "# {{ project_name }}: runbook\n\nWhat to do when the service pages you.\n",
+        encoding="utf-8",
+    )
+    _commit(repo, "v2")
+    _git(repo, "tag", "v2")
+    return repo
+
+
+def _answers(overrides: Mapping[str, str]) -> dict[str, object]:
+    given = {**BASE_ANSWERS, **overrides}
+    return {question: copier_answer(question, value) for question, value in given.items()}
+
+
+def _copy(template: Path, dest: Path, overrides: Mapping[str, str], ref: str) -> None:
+    run_copy(
+        src_path=str(template),
+        dst_path=dest,
+        data=_answers(overrides),
+        defaults=True,
+        unsafe=True,
+        vcs_ref=ref,
+        quiet=True,
+        skip_tasks=True,
+    )
+
+
+def _update(project: Path, ref: str, data: Mapping[str, object] | None = None) -> None:
+    run_update(
+        dst_path=project,
+        data=dict(data or {}),
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        vcs_ref=ref,
+        quiet=True,
+        skip_tasks=True,
+        skip_answered=True,
+    )
+
+
+def _package(project: Path) -> Path:
+    return project / "src" / str(read_answers(project)["package_name"])
+
+
+def _tree(project: Path) -> dict[str, str]:
+    """Every file of a project but git's, with its text."""
+    return {
+        str(path.relative_to(project)): path.read_text(encoding="utf-8")
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+def _rendered_and_committed(template: Path, dest: Path, overrides: Mapping[str, str]) -> Path:
+    _copy(template, dest, overrides, "v1")
+    _git(dest, "init", "--quiet", "--initial-branch=main")
+    _commit(dest, "Rendered from the template")
+    return dest
+
+
+USER_FUNCTION = '''
+
+def banner() -> str:
+    """A line the team added to the application module."""
+    return "ours"
+'''
+USER_NOTE = "# The team's note: request ids come from the edge proxy.\n"
+USER_FILE = '"""A module of the team\'s own."""\n\nOWNER = "payments"\n'
+
+
+def _edit_as_a_team_would(project: Path) -> None:
+    """Edits in a file the template changes (apart from its change), in a file it leaves
+    alone, and a new file; committed."""
+    package = _package(project)
+    with (package / "app.py").open("a", encoding="utf-8") as stream:
+        stream.write(USER_FUNCTION)
+    with (package / "core" / "context.py").open("a", encoding="utf-8") as stream:
+        stream.write(USER_NOTE)
+    (package / "owners.py").write_text(USER_FILE, encoding="utf-8")
+    _commit(project, "Our changes")
+
+
+@pytest.fixture(params=list(UPDATED), ids=list(UPDATED))
+def edited(request: pytest.FixtureRequest, template_repo: Path, tmp_path: Path) -> Path:
+    """A project rendered at v1 and edited by its team, for each of :data:`UPDATED`."""
+    overrides = UPDATED[str(request.param)]
+    project = _rendered_and_committed(template_repo, tmp_path / "project", overrides)
+    _edit_as_a_team_would(project)
+    return project
+
+
+def test_an_update_brings_the_release_and_keeps_every_edit(
+    edited: Path, template_repo: Path
+) -> None:
+    _update(edited, "v2")
+
+    package = _package(edited)
+    app = (package / "app.py").read_text(encoding="utf-8")
+    assert app.startswith(V2_APP_DOCSTRING)
+    assert app.endswith(USER_FUNCTION)
+    assert (package / "core" / "context.py").read_text(encoding="utf-8").endswith(USER_NOTE)
+    assert (package / "owners.py").read_text(encoding="utf-8") == USER_FILE
+    env_example = (edited / ".env.example").read_text(encoding="utf-8")
+    package_name = str(read_answers(edited)["package_name"])
+    assert V2_ENV_LINE.replace("{{ package_name | upper }}", package_name.upper()) in env_example
+    assert (edited / V2_NEW_FILE).is_file()
+    assert read_answers(edited)["_commit"] == "v2"
+    assert not list(edited.rglob("*.rej"))
+    conflicted = [name for name, text in _tree(edited).items() if CONFLICT_MARKERS.search(text)]
+    assert not conflicted
+
+
+def test_an_updated_project_is_a_fresh_copy_plus_the_teams_edits(
+    edited: Path, template_repo: Path, tmp_path: Path
+) -> None:
+    edits = _git(edited, "diff", "--binary", "HEAD~1", "HEAD")
+    answers = read_answers(edited)
+    _update(edited, "v2")
+
+    fresh = tmp_path / "fresh"
+    run_copy(
+        src_path=str(template_repo),
+        dst_path=fresh,
+        data={key: value for key, value in answers.items() if not key.startswith("_")},
+        defaults=True,
+        unsafe=True,
+        vcs_ref="v2",
+        quiet=True,
+        skip_tasks=True,
+    )
+    subprocess.run(["git", "apply", "-"], cwd=fresh, input=edits, text=True, check=True)
+
+    assert _tree(edited) == _tree(fresh)
+
+
+def test_an_overlapping_edit_is_marked_inline_and_nothing_else_is_lost(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    project = _rendered_and_committed(template_repo, tmp_path / "project", {})
+    app = _package(project) / "app.py"
+    ours = '"""The application factory, as our team tells it."""'
+    app.write_text(
+        app.read_text(encoding="utf-8").replace(APP_DOCSTRING, ours) + USER_FUNCTION,
+        encoding="utf-8",
+    )
+    _commit(project, "Our docstring")
+
+    _update(project, "v2")
+
+    text = app.read_text(encoding="utf-8")
+    assert ours in text
+    assert V2_APP_DOCSTRING in text
+    assert len(CONFLICT_MARKERS.findall(text)) == 3
+    assert text.endswith(USER_FUNCTION)
+    # Reported as git reports a merge's: the file is unmerged in the index.
+    unmerged = _git(project, "diff", "--name-only", "--diff-filter=U").split()
+    assert unmerged == [str(app.relative_to(project))]
+    assert (project / V2_NEW_FILE).is_file()
+    others = [
+        name
+        for name, content in _tree(project).items()
+        if name != str(app.relative_to(project)) and CONFLICT_MARKERS.search(content)
+    ]
+    assert not others
+
+
+def test_answering_no_docker_on_update_removes_exactly_the_container_files(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    project = _rendered_and_committed(template_repo, tmp_path / "project", {})
+    before = set(_tree(project))
+
+    _update(project, "v1", {"docker": False})
+
+    after = set(_tree(project))
+    assert before - after == DOCKER_FILES
+    assert after - before == set()
+    assert "docker compose" not in (project / "README.md").read_text(encoding="utf-8")
+
+
+def test_switching_tracing_on_by_update_wires_it_in(template_repo: Path, tmp_path: Path) -> None:
+    project = _rendered_and_committed(template_repo, tmp_path / "project", {})
+    _edit_as_a_team_would(project)
+
+    _update(project, "v2", {"tracing": "otlp"})
+
+    package = _package(project)
+    assert (package / "core" / "telemetry.py").is_file()
+    assert (project / "tests" / "integration" / "test_tracing.py").is_file()
+    app = (package / "app.py").read_text(encoding="utf-8")
+    assert "telemetry.instrument_app(app)" in app
+    assert app.endswith(USER_FUNCTION)
+    pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert "opentelemetry-exporter-otlp-proto-http" in pyproject
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A PostgreSQL server for a project's own tests (skipped, or failed in CI, without one)."""
+    server = services.SERVERS["postgresql"]
+    url = server.url(os.environ)
+    reason = services.unreachable_reason(server, url)
+    if reason is not None:
+        if request.config.getoption("--require-services"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    prefix = services.database_name("update-sqlite-to-postgresql")
+    services.drop_databases(url, prefix)
+    yield services.with_database(url, prefix)
+    services.drop_databases(url, prefix)
+
+
+def test_moving_from_sqlite_to_postgresql_by_update_passes_the_projects_suite(
+    template_repo: Path, tmp_path: Path, postgres_url: str
+) -> None:
+    project_path = _rendered_and_committed(template_repo, tmp_path / "project", {})
+    _edit_as_a_team_would(project_path)
+
+    _update(project_path, "v2", {"database": "postgresql"})
+
+    pyproject = (project_path / "pyproject.toml").read_text(encoding="utf-8")
+    assert "asyncpg" in pyproject
+    assert "aiosqlite" not in pyproject
+    variant = Variant("update-sqlite-to-postgresql", {**BASE_ANSWERS, "database": "postgresql"})
+    files = tuple(
+        sorted(p.relative_to(project_path) for p in project_path.rglob("*") if p.is_file())
+    )
+    project = Project(variant, project_path, files, read_answers(project_path))
+    # After an update that changes the dependencies, the team refreshes the lock.
+    locked = project.run("lock", UV, "lock")
+    assert locked.ok, locked.explain()
+    error = install(project)
+    assert error is None, error
+    project.env["TEST_DATABASE_URL"] = postgres_url
+    tested = project.check("pytest")
+    assert tested.ok, tested.explain()
+
+
+def test_the_default_project_updates_cleanly_from_the_previous_commit(tmp_path: Path) -> None:
+    """From this repository's previous commit to its working tree, as a project made last
+    release and updated now would go."""
+    previous = _git(REPO_ROOT, "rev-parse", "HEAD~1").strip()
+    project = tmp_path / "project"
+    run_copy(
+        src_path=str(REPO_ROOT),
+        dst_path=project,
+        data=_answers({}),
+        defaults=True,
+        unsafe=True,
+        vcs_ref=previous,
+        quiet=True,
+        skip_tasks=True,
+    )
+    _git(project, "init", "--quiet", "--initial-branch=main")
+    _commit(project, "Rendered from the template")
+
+    _update(project, "HEAD")
+
+    assert not list(project.rglob("*.rej"))
+    conflicted = [name for name, text in _tree(project).items() if CONFLICT_MARKERS.search(text)]
+    assert not conflicted
+    fresh = tmp_path / "fresh"
+    run_copy(
+        src_path=str(REPO_ROOT),
+        dst_path=fresh,
+        data=_answers({}),
+        defaults=True,
+        unsafe=True,
+        vcs_ref="HEAD",
+        quiet=True,
+        skip_tasks=True,
+    )
+    updated, copied = _tree(project), _tree(fresh)
+    updated.pop(".copier-answers.yml")
+    copied.pop(".copier-answers.yml")
+    assert updated == copied
