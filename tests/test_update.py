@@ -3,8 +3,9 @@ and loses nothing of the user's.
 
 The template's history is built here, in a repository of its own: the working tree as it is
 (tagged v1), then a release on top (tagged v2) that changes a file users edit too, changes a
-file they leave alone, and adds a file. Projects are rendered at v1, committed, edited as a
-team would, committed, and updated to v2.
+file they leave alone, and adds a file. Every variant is rendered at v1, committed, edited as
+a team would, committed, and updated to v2; the answer changes and the conflict are shown on
+the default variant.
 """
 
 from __future__ import annotations
@@ -33,19 +34,6 @@ V2_ENV_LINE = (
 V2_NEW_FILE = "RUNBOOK.md"
 DOCKER_FILES = {"Dockerfile", ".dockerignore", "compose.yaml", "compose.dev.yaml"}
 CONFLICT_MARKERS = re.compile(r"^(<<<<<<<|=======$|>>>>>>>)", re.MULTILINE)
-# Variants of the update scenarios: the default, and two far from it.
-UPDATED = {
-    "default": {},
-    "postgresql-observed-deployed": {
-        "database": "postgresql",
-        "tracing": "otlp",
-        "metrics": "prometheus",
-        "error_reporting": "sentry",
-        "deployment": "kubernetes",
-        "ci": "gitlab",
-    },
-    "bare": {"database": "none", "docker": "false", "ci": "none", "error_reporting": "gcp"},
-}
 
 
 def _git(cwd: Path, *arguments: str) -> str:
@@ -164,18 +152,19 @@ def _edit_as_a_team_would(project: Path) -> None:
     _commit(project, "Our changes")
 
 
-@pytest.fixture(params=list(UPDATED), ids=list(UPDATED))
-def edited(request: pytest.FixtureRequest, template_repo: Path, tmp_path: Path) -> Path:
-    """A project rendered at v1 and edited by its team, for each of :data:`UPDATED`."""
-    overrides = UPDATED[str(request.param)]
-    project = _rendered_and_committed(template_repo, tmp_path / "project", overrides)
+@pytest.fixture
+def edited(variant: Variant, template_repo: Path, tmp_path: Path) -> Path:
+    """A project rendered at v1 with the variant's answers, and edited by its team."""
+    project = _rendered_and_committed(template_repo, tmp_path / "project", variant.answers)
     _edit_as_a_team_would(project)
     return project
 
 
 def test_an_update_brings_the_release_and_keeps_every_edit(
-    edited: Path, template_repo: Path
+    edited: Path, template_repo: Path, tmp_path: Path
 ) -> None:
+    edits = _git(edited, "diff", "--binary", "HEAD~1", "HEAD")
+
     _update(edited, "v2")
 
     package = _package(edited)
@@ -184,23 +173,17 @@ def test_an_update_brings_the_release_and_keeps_every_edit(
     assert app.endswith(USER_FUNCTION)
     assert (package / "core" / "context.py").read_text(encoding="utf-8").endswith(USER_NOTE)
     assert (package / "owners.py").read_text(encoding="utf-8") == USER_FILE
+    answers = read_answers(edited)
     env_example = (edited / ".env.example").read_text(encoding="utf-8")
-    package_name = str(read_answers(edited)["package_name"])
+    package_name = str(answers["package_name"])
     assert V2_ENV_LINE.replace("{{ package_name | upper }}", package_name.upper()) in env_example
     assert (edited / V2_NEW_FILE).is_file()
-    assert read_answers(edited)["_commit"] == "v2"
+    assert answers["_commit"] == "v2"
     assert not list(edited.rglob("*.rej"))
     conflicted = [name for name, text in _tree(edited).items() if CONFLICT_MARKERS.search(text)]
     assert not conflicted
 
-
-def test_an_updated_project_is_a_fresh_copy_plus_the_teams_edits(
-    edited: Path, template_repo: Path, tmp_path: Path
-) -> None:
-    edits = _git(edited, "diff", "--binary", "HEAD~1", "HEAD")
-    answers = read_answers(edited)
-    _update(edited, "v2")
-
+    # The invariant: what the update made is a fresh copy of v2 plus the team's edits.
     fresh = tmp_path / "fresh"
     run_copy(
         src_path=str(template_repo),
@@ -213,7 +196,6 @@ def test_an_updated_project_is_a_fresh_copy_plus_the_teams_edits(
         skip_tasks=True,
     )
     subprocess.run(["git", "apply", "-"], cwd=fresh, input=edits, text=True, check=True)
-
     assert _tree(edited) == _tree(fresh)
 
 
