@@ -133,12 +133,7 @@ def test_databases(installed: Project, request: pytest.FixtureRequest) -> Iterat
     if server is None:
         yield
         return
-    url = server.url(os.environ)
-    reason = services.unreachable_reason(server, url)
-    if reason is not None:
-        if request.config.getoption("--require-services"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+    url = services.reachable_url(server, request)
     prefix = services.database_name(installed.variant.name)
     installed.env["TEST_DATABASE_URL"] = services.with_database(url, prefix)
     services.drop_databases(url, prefix)

@@ -9,14 +9,17 @@ pytest-xdist worker, ``<name>_gw0``, ``<name>_main``).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import NoReturn
 from urllib.parse import SplitResult, urlsplit
 
 import psycopg
 import pymysql
+import pytest
 
 CONNECT_TIMEOUT_SECONDS = 3
 MAX_DATABASE_NAME = 40
@@ -49,6 +52,23 @@ SERVERS = {
         "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd",
     ),
 }
+
+
+def unavailable(request: pytest.FixtureRequest, reason: str) -> NoReturn:
+    """A server or tool the test needs is missing: skip with the reason, or fail with it under
+    ``--require-services`` (as CI runs)."""
+    if request.config.getoption("--require-services"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def reachable_url(server: Server, request: pytest.FixtureRequest) -> SplitResult:
+    """The server's URL, once it answers (see :func:`unavailable` when it does not)."""
+    url = server.url(os.environ)
+    reason = unreachable_reason(server, url)
+    if reason is not None:
+        unavailable(request, reason)
+    return url
 
 
 def database_name(variant_name: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import variant_params
-from tests.rendering import Project, copy_template, copy_with_cli, read_answers
+from tests.rendering import Project, copy_with_cli, read_answers
 from tests.tools import run_tool, tool_command
 from tests.variants import BASE_ANSWERS, answering
 
@@ -256,29 +256,6 @@ def test_gitlab_jobs_are_bounded_and_interruptible(rendered: Project) -> None:
     assert pipeline["workflow"]["auto_cancel"] == {"on_new_commit": "interruptible"}
     assert re.fullmatch(r"\d+ minutes", pipeline["default"]["timeout"])
     assert pipeline[".uv"]["cache"]["paths"] == [pipeline["variables"]["UV_CACHE_DIR"]]
-
-
-BAD_CHOICES = [("ci", "jenkins", "['github', 'gitlab', 'none']")]
-
-
-@pytest.mark.parametrize(("question", "value", "allowed"), BAD_CHOICES)
-def test_an_answer_that_is_not_offered_is_refused(
-    question: str, value: str, allowed: str, tmp_path: Path
-) -> None:
-    with pytest.raises(ValueError, match=f"Invalid choice for '{question}'") as refused:
-        copy_template(tmp_path / "project", {**BASE_ANSWERS, question: value})
-    assert allowed in str(refused.value)
-    assert not (tmp_path / "project").exists()
-
-
-@pytest.mark.parametrize(("question", "value", "allowed"), BAD_CHOICES)
-def test_the_cli_refuses_an_answer_that_is_not_offered(
-    question: str, value: str, allowed: str, tmp_path: Path
-) -> None:
-    completed = copy_with_cli(tmp_path / "project", {**BASE_ANSWERS, question: value})
-    assert completed.returncode != 0
-    assert f"'{value}' is not in {allowed}" in completed.stderr
-    assert not (tmp_path / "project").exists()
 
 
 @pytest.mark.parametrize(("value", "expected"), [("no", False), ("off", False), ("yes", True)])

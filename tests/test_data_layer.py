@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import variant_params
-from tests.rendering import Project, copy_template, copy_with_cli
-from tests.variants import BASE_ANSWERS, answering
+from tests.rendering import Project
+from tests.variants import answering
 
 DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg", "mysql": "asyncmy"}
 DATA_LAYER_DEPENDENCIES = {"sqlalchemy", "alembic", *DRIVERS.values()}
@@ -69,16 +69,3 @@ def test_the_example_resource_comes_with_its_migration(rendered: Project) -> Non
     )
     migrations = [path for path in rendered.files if path.parts[:2] == ("migrations", "versions")]
     assert any(path.name.endswith("_create_notes.py") for path in migrations)
-
-
-def test_a_database_that_is_not_offered_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="Invalid choice for 'database'") as refused:
-        copy_template(tmp_path / "project", {**BASE_ANSWERS, "database": "oracle"})
-    assert "['sqlite', 'postgresql', 'mysql', 'none']" in str(refused.value)
-    assert not (tmp_path / "project").exists()
-
-
-def test_the_cli_refuses_a_database_that_is_not_offered(tmp_path: Path) -> None:
-    completed = copy_with_cli(tmp_path / "project", {**BASE_ANSWERS, "database": "oracle"})
-    assert completed.returncode != 0
-    assert "'oracle' is not in ['sqlite', 'postgresql', 'mysql', 'none']" in completed.stderr

@@ -276,10 +276,3 @@ def test_the_cli_refuses_kubernetes_where_it_cannot_run(
     assert "question 'deployment'" in completed.stderr
     assert allowed in " ".join(completed.stderr.split())
     assert not (tmp_path / "project").exists()
-
-
-def test_an_unknown_deployment_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="Invalid choice for 'deployment'") as refused:
-        copy_template(tmp_path / "project", {**BASE_ANSWERS, "deployment": "nomad"})
-    assert "['none', 'kubernetes']" in str(refused.value)
-    assert not (tmp_path / "project").exists()

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import variant_params
-from tests.rendering import Project, copy_template, copy_with_cli
-from tests.variants import BASE_ANSWERS, answering
+from tests.rendering import Project
+from tests.variants import answering
 
 OPENTELEMETRY_IMPORT = re.compile(r"^\s*(?:from|import)\s+opentelemetry\b", re.MULTILINE)
 PROMETHEUS_IMPORT = re.compile(r"^\s*(?:from|import)\s+prometheus_client\b", re.MULTILINE)
@@ -136,30 +136,3 @@ def test_every_variant_that_exports_tests_its_backends_down(rendered: Project) -
     exports = answers["tracing"] in {"otlp", "gcp"} or answers["metrics"] == "otlp"
     exports = exports or "sentry" in reporting
     assert (Path("tests", "integration", "test_degradation.py") in rendered.files) is exports
-
-
-BAD_CHOICES = [
-    ("tracing", "jaeger", "['none', 'otlp', 'gcp', 'console']"),
-    ("metrics", "statsd", "['none', 'prometheus', 'otlp']"),
-    ("error_reporting", "datadog", "['sentry', 'gcp']"),
-]
-
-
-@pytest.mark.parametrize(("question", "value", "allowed"), BAD_CHOICES)
-def test_an_answer_that_is_not_offered_is_refused(
-    question: str, value: str, allowed: str, tmp_path: Path
-) -> None:
-    with pytest.raises(ValueError, match=f"Invalid choice for '{question}'") as refused:
-        copy_template(tmp_path / "project", {**BASE_ANSWERS, question: value})
-    assert allowed in str(refused.value)
-    assert not (tmp_path / "project").exists()
-
-
-@pytest.mark.parametrize(("question", "value", "allowed"), BAD_CHOICES)
-def test_the_cli_refuses_an_answer_that_is_not_offered(
-    question: str, value: str, allowed: str, tmp_path: Path
-) -> None:
-    completed = copy_with_cli(tmp_path / "project", {**BASE_ANSWERS, question: value})
-    assert completed.returncode != 0
-    assert f"'{value}' is not in {allowed}" in completed.stderr
-    assert not (tmp_path / "project").exists()

@@ -104,3 +104,35 @@ def test_cli_refuses_a_bad_answer(tmp_path: Path) -> None:
     assert completed.returncode != 0
     assert f"project_slug 'Bad_Slug' is not allowed: use {SLUG_RULE}" in completed.stderr
     assert not (tmp_path / "project").exists()
+
+
+# A value each choice question does not offer, and the choices Copier says it does.
+BAD_CHOICES = [
+    ("python_version", "3.9", "['3.11', '3.12', '3.13']"),
+    ("database", "oracle", "['sqlite', 'postgresql', 'mysql', 'none']"),
+    ("tracing", "jaeger", "['none', 'otlp', 'gcp', 'console']"),
+    ("metrics", "statsd", "['none', 'prometheus', 'otlp']"),
+    ("error_reporting", "datadog", "['sentry', 'gcp']"),
+    ("ci", "jenkins", "['github', 'gitlab', 'none']"),
+    ("deployment", "nomad", "['none', 'kubernetes']"),
+]
+
+
+@pytest.mark.parametrize(("question", "value", "allowed"), BAD_CHOICES)
+def test_an_answer_that_is_not_offered_is_refused(
+    question: str, value: str, allowed: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match=f"Invalid choice for '{question}'") as refused:
+        copy_template(tmp_path / "project", {**BASE_ANSWERS, question: value})
+    assert allowed in str(refused.value)
+    assert not (tmp_path / "project").exists()
+
+
+@pytest.mark.parametrize(("question", "value", "allowed"), BAD_CHOICES)
+def test_the_cli_refuses_an_answer_that_is_not_offered(
+    question: str, value: str, allowed: str, tmp_path: Path
+) -> None:
+    completed = copy_with_cli(tmp_path / "project", {**BASE_ANSWERS, question: value})
+    assert completed.returncode != 0
+    assert f"'{value}' is not in {allowed}" in completed.stderr
+    assert not (tmp_path / "project").exists()

@@ -10,7 +10,6 @@ the default variant.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -83,11 +82,12 @@ def _answers(overrides: Mapping[str, str]) -> dict[str, object]:
     return {question: copier_answer(question, value) for question, value in given.items()}
 
 
-def _copy(template: Path, dest: Path, overrides: Mapping[str, str], ref: str) -> None:
+def _copy(source: Path, dest: Path, answers: Mapping[str, object], ref: str) -> None:
+    """Render ``source`` at ``ref`` with ``answers`` (as Copier takes them), tasks skipped."""
     run_copy(
-        src_path=str(template),
+        src_path=str(source),
         dst_path=dest,
-        data=_answers(overrides),
+        data=dict(answers),
         defaults=True,
         unsafe=True,
         vcs_ref=ref,
@@ -124,7 +124,7 @@ def _tree(project: Path) -> dict[str, str]:
 
 
 def _rendered_and_committed(template: Path, dest: Path, overrides: Mapping[str, str]) -> Path:
-    _copy(template, dest, overrides, "v1")
+    _copy(template, dest, _answers(overrides), "v1")
     _git(dest, "init", "--quiet", "--initial-branch=main")
     _commit(dest, "Rendered from the template")
     return dest
@@ -185,16 +185,8 @@ def test_an_update_brings_the_release_and_keeps_every_edit(
 
     # The invariant: what the update made is a fresh copy of v2 plus the team's edits.
     fresh = tmp_path / "fresh"
-    run_copy(
-        src_path=str(template_repo),
-        dst_path=fresh,
-        data={key: value for key, value in answers.items() if not key.startswith("_")},
-        defaults=True,
-        unsafe=True,
-        vcs_ref="v2",
-        quiet=True,
-        skip_tasks=True,
-    )
+    given = {key: value for key, value in answers.items() if not key.startswith("_")}
+    _copy(template_repo, fresh, given, "v2")
     subprocess.run(["git", "apply", "-"], cwd=fresh, input=edits, text=True, check=True)
     assert _tree(edited) == _tree(fresh)
 
@@ -263,13 +255,7 @@ def test_switching_tracing_on_by_update_wires_it_in(template_repo: Path, tmp_pat
 @pytest.fixture
 def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A PostgreSQL server for a project's own tests (skipped, or failed in CI, without one)."""
-    server = services.SERVERS["postgresql"]
-    url = server.url(os.environ)
-    reason = services.unreachable_reason(server, url)
-    if reason is not None:
-        if request.config.getoption("--require-services"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+    url = services.reachable_url(services.SERVERS["postgresql"], request)
     prefix = services.database_name("update-sqlite-to-postgresql")
     services.drop_databases(url, prefix)
     yield services.with_database(url, prefix)
@@ -307,16 +293,7 @@ def test_the_default_project_updates_cleanly_from_the_previous_commit(tmp_path: 
     release and updated now would go."""
     previous = _git(REPO_ROOT, "rev-parse", "HEAD~1").strip()
     project = tmp_path / "project"
-    run_copy(
-        src_path=str(REPO_ROOT),
-        dst_path=project,
-        data=_answers({}),
-        defaults=True,
-        unsafe=True,
-        vcs_ref=previous,
-        quiet=True,
-        skip_tasks=True,
-    )
+    _copy(REPO_ROOT, project, _answers({}), previous)
     _git(project, "init", "--quiet", "--initial-branch=main")
     _commit(project, "Rendered from the template")
 
@@ -326,16 +303,7 @@ def test_the_default_project_updates_cleanly_from_the_previous_commit(tmp_path: 
     conflicted = [name for name, text in _tree(project).items() if CONFLICT_MARKERS.search(text)]
     assert not conflicted
     fresh = tmp_path / "fresh"
-    run_copy(
-        src_path=str(REPO_ROOT),
-        dst_path=fresh,
-        data=_answers({}),
-        defaults=True,
-        unsafe=True,
-        vcs_ref="HEAD",
-        quiet=True,
-        skip_tasks=True,
-    )
+    _copy(REPO_ROOT, fresh, _answers({}), "HEAD")
     updated, copied = _tree(project), _tree(fresh)
     updated.pop(".copier-answers.yml")
     copied.pop(".copier-answers.yml")

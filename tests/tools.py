@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import unavailable
+
 TOOLS_DIR = Path(__file__).resolve().parent / "tools"
 TIMEOUT_SECONDS = 120.0
 
@@ -55,10 +57,7 @@ def tool_command(name: str, request: pytest.FixtureRequest) -> list[str]:
     tool = TOOLS[name]
     command = tool.command()
     if command is None:
-        reason = f"{name} is not installed: {tool.how_to_install}"
-        if request.config.getoption("--require-services"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+        unavailable(request, f"{name} is not installed: {tool.how_to_install}")
     return command
 
 
