@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from structlog.typing import EventDict, WrappedLogger
@@ -73,11 +73,20 @@ def redact_processor(_logger: WrappedLogger, _method_name: str, event_dict: Even
     return event_dict
 
 
+# Values that hold no secret and no URL: kept as they are, without a closer look.
+_PLAIN = frozenset({int, float, bool, type(None)})
+
+
 def _redact_field(key: object, value: object) -> object:
-    if value is None or isinstance(value, bool):
+    kind = type(value)
+    if kind is bool or value is None:
         return value
     if isinstance(key, str) and is_secret_key(key):
         return REDACTED
+    if kind in _PLAIN:
+        return value
+    if kind is str:
+        return redact_text(cast("str", value))
     return redact(value)
 
 
