@@ -6,6 +6,7 @@ shows when it refuses one: what is wrong and what is allowed.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import sys
@@ -125,10 +126,18 @@ def email_error(value: str) -> str:
 
 
 class GroundworkExtension(Extension):
-    """Registers Groundwork's filters in Copier's Jinja environment."""
+    """Registers Groundwork's filters in Copier's Jinja environment, and compiles each
+    template source once."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
+        # Copier compiles every part of every path, and the answers file's name, from source
+        # each time it renders one: about a thousand compilations for one copy, most of them
+        # of the same few strings, and half its time. Each source is compiled once; every
+        # template made from the code still gets its own globals.
+        environment.compile = functools.lru_cache(maxsize=4096)(  # type: ignore[method-assign,assignment]
+            environment.compile
+        )
         environment.filters.update(
             {
                 "slugify": slugify,
