@@ -1,0 +1,1 @@
+"""A benchmark of rendered Groundwork services against bare FastAPI: ``python -m bench``."""
