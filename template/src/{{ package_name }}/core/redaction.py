@@ -73,8 +73,8 @@ def redact_processor(_logger: WrappedLogger, _method_name: str, event_dict: Even
     return event_dict
 
 
-# Values that hold no secret and no URL: kept as they are, without a closer look.
-_PLAIN = frozenset({int, float, bool, type(None)})
+# Values that hold no URL: kept as they are, without a closer look, unless their key is secret.
+_NUMBERS = frozenset({int, float})
 
 
 def _redact_field(key: object, value: object) -> object:
@@ -83,7 +83,7 @@ def _redact_field(key: object, value: object) -> object:
         return value
     if isinstance(key, str) and is_secret_key(key):
         return REDACTED
-    if kind in _PLAIN:
+    if kind in _NUMBERS:
         return value
     if kind is str:
         return redact_text(cast("str", value))
