@@ -170,7 +170,7 @@ def main() -> None:
         **harness.machine(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
-    results.settings["method"] = (
+    results.method = (
         f"{arguments.rounds} rounds of {arguments.duration:g} s per app and endpoint, "
         f"wrk with 1 thread and {arguments.connections} connections"
         + (
@@ -277,8 +277,8 @@ def measure(
     print(f"cold starts: {arguments.starts} per app", file=sys.stderr)
     for _ in range(arguments.starts):
         for app in apps:
-            seconds = harness.cold_starts(app, spare_port, 1)
-            results.cold_starts.setdefault(app.name, []).extend(seconds)
+            seconds = harness.cold_start(app, spare_port)
+            results.cold_starts.setdefault(app.name, []).append(seconds)
     with harness.serving(apps, FIRST_PORT):
         for app in apps:
             verify(app, endpoints)

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -55,11 +54,9 @@ class Config:
         return "-".join(f"{key}={value}" for key, value in sorted(self.answers.items()))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rendered:
     path: Path
-    render_seconds: float
-    sync_seconds: float
 
     @property
     def python(self) -> Path:
@@ -80,9 +77,8 @@ class LoadResult:
         return self.requests / self.seconds
 
 
-def run(command: list[str], *, cwd: Path, env: Mapping[str, str] | None = None) -> float:
-    """Run ``command``, failing loudly with its output; the seconds it took."""
-    started = time.perf_counter()
+def run(command: list[str], *, cwd: Path, env: Mapping[str, str] | None = None) -> None:
+    """Run ``command``, failing loudly with its output."""
     completed = subprocess.run(
         command,
         cwd=cwd,
@@ -96,22 +92,19 @@ def run(command: list[str], *, cwd: Path, env: Mapping[str, str] | None = None) 
             f"{' '.join(command)} failed in {cwd} (exit {completed.returncode}):\n"
             f"{completed.stdout}{completed.stderr}"
         )
-    return time.perf_counter() - started
 
 
 def render(config: Config, dest: Path, python_version: str) -> Rendered:
     """Render ``config``'s variant with its ``uv lock`` task, and install it, locked."""
     answers = {**PROJECT_ANSWERS, "python_version": python_version, **config.answers}
-    started = time.perf_counter()
     copy_template(dest, answers, tasks=True)
-    render_seconds = time.perf_counter() - started
     # As the Dockerfile installs it: locked, no dev tools, not editable, bytecode compiled.
-    sync_seconds = run(
+    run(
         [UV, "sync", "--locked", "--no-dev", "--no-editable", "--python", python_version],
         cwd=dest,
         env={"UV_COMPILE_BYTECODE": "1"},
     )
-    return Rendered(dest, render_seconds, sync_seconds)
+    return Rendered(dest)
 
 
 def render_times(dest: Path, repeats: int) -> list[float]:
@@ -171,17 +164,16 @@ class App:
         # As the image runs it: bytecode is compiled at install, never written at run time.
         env = {**tool_environment(), **PRODUCTION_ENV, **self.env}
         env[f"{ENV_PREFIX}SERVER__PORT"] = str(port)
-        env["BENCH_PORT"] = str(port)
         command = [arg.replace("{port}", str(port)) for arg in self.command]
         with self.log_path.open("ab") as log:
             return subprocess.Popen(
                 command, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT
             )
 
-    def start(self, port: int) -> float:
-        """Start the server for the load runs; the seconds from spawn to its first 200."""
+    def start(self, port: int) -> None:
+        """Start the server for the load runs, and wait until it answers."""
         self.process = self.spawn(port)
-        return wait_until_live(self.process, port, self.log_path)
+        wait_until_live(self.process, port, self.log_path)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -243,16 +235,13 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def cold_starts(app: App, port: int, repeats: int) -> list[float]:
-    """Spawn-to-first-200 of ``repeats`` fresh processes, each stopped before the next."""
-    seconds = []
-    for _ in range(repeats):
-        process = app.spawn(port)
-        try:
-            seconds.append(wait_until_live(process, port, app.log_path))
-        finally:
-            stop(process)
-    return seconds
+def cold_start(app: App, port: int) -> float:
+    """Spawn-to-first-200 of a fresh process, stopped before this returns."""
+    process = app.spawn(port)
+    try:
+        return wait_until_live(process, port, app.log_path)
+    finally:
+        stop(process)
 
 
 def load(
@@ -312,17 +301,12 @@ def machine() -> dict[str, str]:
 
 
 @contextmanager
-def serving(apps: list[App], first_port: int) -> Iterator[dict[str, float]]:
-    """Start every app on its own port; their cold starts, and stop them all at the end."""
-    starts = {}
+def serving(apps: list[App], first_port: int) -> Iterator[None]:
+    """Start every app on its own port, and stop them all at the end."""
     try:
         for offset, app in enumerate(apps):
-            starts[app.name] = app.start(first_port + offset)
-        yield starts
+            app.start(first_port + offset)
+        yield
     finally:
         for app in apps:
             app.stop()
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)

@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 
-from bench.harness import Endpoint, LoadResult, median
+from bench.harness import Endpoint, LoadResult
 
 DOCS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 START_MARK = "<!-- benchmark:start -->"
@@ -27,7 +28,7 @@ class Results:
     peak_rss_mib: dict[str, float] = field(default_factory=dict)
     render_seconds: list[float] = field(default_factory=list)
     received: dict[str, int] = field(default_factory=dict)
-    settings: dict[str, str] = field(default_factory=dict)
+    method: str = ""
     machine: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -42,12 +43,14 @@ class Results:
 
     def rps_ratio(self, app: str, endpoint: str) -> float:
         """The median, over rounds, of the app's throughput over the bare app's in that round."""
-        pairs = zip(self.loads[app][endpoint], self.loads[self.baseline][endpoint], strict=True)
-        return median([mine.rps / bare.rps for mine, bare in pairs])
+        return self._ratio(app, endpoint, lambda result: result.rps)
 
     def p99_ratio(self, app: str, endpoint: str) -> float:
+        return self._ratio(app, endpoint, lambda result: result.p99_ms)
+
+    def _ratio(self, app: str, endpoint: str, figure: Callable[[LoadResult], float]) -> float:
         pairs = zip(self.loads[app][endpoint], self.loads[self.baseline][endpoint], strict=True)
-        return median([mine.p99_ms / bare.p99_ms for mine, bare in pairs])
+        return median([figure(mine) / figure(bare) for mine, bare in pairs])
 
     def cold_start_ratio(self, app: str) -> float:
         return median(self.cold_starts[app]) / median(self.cold_starts[self.baseline])
@@ -115,7 +118,7 @@ def render_markdown(results: Results, checked: Sequence[tuple[Budget, float]]) -
     lines += [
         f"Measured on {machine.get('date', '')}: {machine.get('cpu')}, "
         f"{machine.get('cores')} cores, Linux {machine.get('kernel')}, {machine.get('wrk')}; "
-        f"{results.settings.get('method', '')}",
+        f"{results.method}",
         "",
         "| app | what it is |",
         "|---|---|",
