@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-from allpairspy import AllPairs
 
 
 @dataclass(frozen=True)
@@ -54,14 +53,13 @@ def given_answer(question: str, value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _possible(row: list[str]) -> bool:
-    """Whether a (partial) row of axis values is a set of answers Copier can be given.
+def possible(answers: Mapping[str, str]) -> bool:
+    """Whether ``answers`` (some of the axes, or all) can be given to Copier together.
 
     The example resource needs a database: Copier does not ask for it without one. Kubernetes
     deploys the image the Dockerfile builds, as stateless replicas: the deployment question
     refuses it without docker, and with SQLite (a file on one pod's disk).
     """
-    answers = dict(zip(AXES, row, strict=False))
     if answers.get("database") == "none" and answers.get("example_resource") == "true":
         return False
     if answers.get("deployment") == "kubernetes":
@@ -86,19 +84,80 @@ class Variant:
     answers: Mapping[str, str]
 
 
-def covering_set() -> list[Variant]:
-    """Every pair of axis values in at least one variant (every value, for a single axis)."""
-    value_lists = [axis.values for axis in AXES.values()]
-    if len(value_lists) < 2:  # allpairspy pairs two parameters or more
-        rows = [list(row) for row in itertools.product(*value_lists)]
-    else:
-        rows = list(AllPairs(value_lists, filter_func=_possible))
-    return [_axis_variant(dict(zip(AXES, row, strict=True))) for row in rows]
+# The covering set: every pair of answers that can be given together is in some variant, in
+# the fewest renders found (16: database, tracing and error_reporting have four answers each,
+# so their pairs alone need 16 variants). It is data, searched for once with
+# `uv run python -m tests.variants --search` (covertable, then its annealing), so that every
+# run and every CI job renders the same variants; tests/test_variant_set.py fails when a pair is
+# missing, as it is after an axis or an answer is added: search again and paste the result.
+COVERING_SET = (
+    "py3.12_dbnone_exfalse_trnone_meprometheus_ersentry-gcp_dkfalse_cigitlab_dpnone",
+    "py3.11_dbpostgresql_extrue_trnone_meprometheus_ernone_dkfalse_cigithub_dpnone",
+    "py3.13_dbpostgresql_extrue_trotlp_meotlp_ersentry-gcp_dktrue_cinone_dpkubernetes",
+    "py3.11_dbmysql_extrue_trgcp_meprometheus_ersentry-gcp_dkfalse_cinone_dpnone",
+    "py3.11_dbsqlite_extrue_trconsole_menone_ersentry-gcp_dktrue_cigithub_dpnone",
+    "py3.12_dbpostgresql_exfalse_trconsole_meprometheus_ergcp_dktrue_cigitlab_dpkubernetes",
+    "py3.13_dbnone_exfalse_trgcp_meotlp_ergcp_dkfalse_cigithub_dpnone",
+    "py3.11_dbmysql_exfalse_trotlp_meotlp_ergcp_dkfalse_cigithub_dpnone",
+    "py3.13_dbsqlite_extrue_trotlp_meprometheus_ersentry_dkfalse_cigitlab_dpnone",
+    "py3.11_dbnone_exfalse_trconsole_meotlp_ersentry_dktrue_cinone_dpkubernetes",
+    "py3.12_dbmysql_extrue_trnone_meotlp_ersentry_dktrue_cigithub_dpkubernetes",
+    "py3.13_dbsqlite_extrue_trnone_menone_ergcp_dkfalse_cinone_dpnone",
+    "py3.12_dbsqlite_exfalse_trgcp_meotlp_ernone_dktrue_cigitlab_dpnone",
+    "py3.11_dbpostgresql_extrue_trgcp_menone_ersentry_dktrue_cigitlab_dpkubernetes",
+    "py3.12_dbnone_exfalse_trotlp_menone_ernone_dktrue_cinone_dpkubernetes",
+    "py3.13_dbmysql_exfalse_trconsole_menone_ernone_dkfalse_cigitlab_dpnone",
+)
 
 
-def _axis_variant(choices: dict[str, str]) -> Variant:
+def _axis_variant(choices: Mapping[str, str]) -> Variant:
     name = "_".join(f"{AXES[question].label}{value}" for question, value in choices.items())
     return Variant(name, {**BASE_ANSWERS, **choices})
+
+
+def parse_name(name: str) -> dict[str, str]:
+    """The axis answers a covering-set variant's name spells out."""
+    parts = name.split("_")
+    if len(parts) != len(AXES):
+        message = f"{name!r} does not name one answer for each of {', '.join(AXES)}"
+        raise ValueError(message)
+    answers = {}
+    for (question, axis), part in zip(AXES.items(), parts, strict=True):
+        value = part.removeprefix(axis.label)
+        if not part.startswith(axis.label) or value not in axis.values:
+            message = f"{name!r}: {part!r} is not one of {question}'s {axis.values}"
+            raise ValueError(message)
+        answers[question] = value
+    return answers
+
+
+def covering_set() -> list[Variant]:
+    return [_axis_variant(parse_name(name)) for name in COVERING_SET]
+
+
+def missing_pairs(rows: Iterable[Mapping[str, str]]) -> list[str]:
+    """The pairs of answers that can be given together and that no row of ``rows`` has."""
+    rows = list(rows)
+    missing = []
+    for (first, first_axis), (second, second_axis) in itertools.combinations(AXES.items(), 2):
+        for a, b in itertools.product(first_axis.values, second_axis.values):
+            pair = {first: a, second: b}
+            if possible(pair) and not any(pair.items() <= row.items() for row in rows):
+                missing.append(f"{first}={a} with {second}={b}")
+    return missing
+
+
+def search(seconds: float) -> list[str]:
+    """A covering set as small as covertable finds in about ``seconds`` (its annealing is
+    bounded by time, so two searches may differ: the result is kept in COVERING_SET)."""
+    from covertable.main import Controller  # noqa: PLC0415 (only the search needs it)
+
+    controller = Controller(
+        {question: list(axis.values) for question, axis in AXES.items()},
+        constraints=[{"operator": "fn", "requires": list(AXES), "evaluate": possible}],
+    )
+    rows = controller.optimize(controller.make(), {"budget_ms": seconds * 1000})
+    return [_axis_variant({question: row[question] for question in AXES}).name for row in rows]
 
 
 def _edge(name: str, **answers: str) -> Variant:
@@ -154,6 +213,17 @@ def answering(question: str, *values: str) -> list[Variant]:
     return chosen
 
 
-if __name__ == "__main__":
-    # The variants' names as a JSON list: the template's CI makes one job of each.
+def main(arguments: Sequence[str]) -> None:
+    """Print the variants' names as a JSON list (the template's CI makes one job of each), or
+    with ``--search [SECONDS]`` a new covering set, one name a line."""
+    if arguments and arguments[0] == "--search":
+        seconds = float(arguments[1]) if len(arguments) > 1 else 30.0
+        found = search(seconds)
+        print("\n".join(found))
+        print(f"{len(found)} variants; missing pairs: {missing_pairs(map(parse_name, found))}")
+        return
     print(json.dumps([variant.name for variant in VARIANTS]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
