@@ -1,4 +1,5 @@
-"""Jinja filters for Groundwork's questions: derived defaults and answer validators.
+"""Jinja filters for Groundwork's questions: derived defaults and answer validators, and the
+answers file's template source.
 
 Each ``*_error`` filter returns an empty string for a valid answer, or the message Copier
 shows when it refuses one: what is wrong and what is allowed.
@@ -11,6 +12,8 @@ import keyword
 import re
 import sys
 import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
 
 from jinja2 import Environment
 from jinja2.ext import Extension
@@ -44,6 +47,9 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The slug names the distribution and, as package_name, every import and the environment
 # prefix; beyond 32 characters the rendered imports no longer fit the 100-column lines.
 MAX_SLUG_LENGTH = 32
+# A template source that is not a local path: a URL (https:, git+ssh:, file:), Copier's gh: and
+# gl: shorthands, or git's scp-like user@host:path. One letter and a colon is a Windows drive.
+REMOTE_SOURCE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]+:|[^/@\s]+@[^/:\s]+:)")
 
 
 def slugify(value: str) -> str:
@@ -125,6 +131,25 @@ def email_error(value: str) -> str:
     return ""
 
 
+def with_absolute_source(answers: Mapping[str, object]) -> dict[str, object]:
+    """The answers to record, with a relative template path made absolute.
+
+    Copier records the template's source as it was typed. A relative path resolves only from
+    the directory ``copier copy`` ran in, so ``copier update``, run inside the project as its
+    README says, could not find the template. The answers file is rendered in that directory,
+    so the path is resolved here; URLs, shorthands and ``~`` paths are kept as typed.
+    """
+    source = answers.get("_src_path")
+    if (
+        not isinstance(source, str)
+        or REMOTE_SOURCE.match(source)
+        or source.startswith("~")
+        or Path(source).is_absolute()
+    ):
+        return dict(answers)
+    return {**answers, "_src_path": Path(source).resolve().as_posix()}
+
+
 class GroundworkExtension(Extension):
     """Registers Groundwork's filters in Copier's Jinja environment, and compiles each
     template source once."""
@@ -147,5 +172,6 @@ class GroundworkExtension(Extension):
                 "description_error": description_error,
                 "author_name_error": author_name_error,
                 "email_error": email_error,
+                "with_absolute_source": with_absolute_source,
             }
         )

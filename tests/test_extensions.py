@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from jinja2 import Environment
@@ -17,6 +18,7 @@ from extensions.groundwork import (
     project_name_error,
     slug_error,
     slugify,
+    with_absolute_source,
 )
 from tests.variants import MAX_SLUG
 
@@ -104,3 +106,36 @@ def test_extension_registers_the_filters() -> None:
     assert environment.filters["slug_error"] is slug_error
     rendered = environment.from_string("{{ 'Billing Service' | slugify }}").render()
     assert rendered == "billing-service"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "gh:acme/groundwork",
+        "gl:acme/groundwork",
+        "https://github.com/acme/groundwork.git",
+        "git+ssh://git@github.com/acme/groundwork.git",
+        "git@github.com:acme/groundwork.git",
+        "file:///srv/templates/groundwork",
+        "~/src/groundwork",
+        "/srv/templates/groundwork",
+    ],
+)
+def test_a_url_or_an_absolute_source_is_recorded_as_typed(source: str) -> None:
+    answers = {"_commit": "v1.2.0", "_src_path": source, "database": "sqlite"}
+    assert with_absolute_source(answers) == answers
+
+
+def test_a_relative_source_is_recorded_from_where_copier_ran(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "templates" / "groundwork").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "templates")
+    recorded = with_absolute_source({"_src_path": "groundwork", "database": "sqlite"})
+    assert recorded == {
+        "_src_path": (tmp_path / "templates" / "groundwork").resolve().as_posix(),
+        "database": "sqlite",
+    }
+    assert with_absolute_source({"_src_path": "../templates/groundwork"}) == {
+        "_src_path": recorded["_src_path"]
+    }
