@@ -9,7 +9,7 @@ import pytest
 from _pytest.mark import ParameterSet
 from plumbum import local
 
-from tests import services, timings
+from tests import left_out, services, timings
 from tests.rendering import Project, Projects, with_every_python
 from tests.scheduling import VariantGroupScheduling
 from tests.variants import VARIANTS, Variant
@@ -34,10 +34,12 @@ def isolated_copier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         patch.setenv("COPIER_SETTINGS_PATH", str(settings))
         for name, value in GIT_IDENTITY.items():
             patch.setenv(name, value)
-        # The template's task (uv lock) needs each variant's Python, and must not download
-        # one. Copier runs tasks through plumbum, whose environment is a copy of this
-        # process's, taken when it was imported: the variables go there.
+        # The template's tasks (uv lock, then the first commit) need each variant's Python,
+        # without downloading one, and a git identity. Copier runs tasks through plumbum,
+        # whose environment is a copy of this process's, taken when it was imported: the
+        # variables go there.
         task_env = {
+            **GIT_IDENTITY,
             "PYENV_VERSION": with_every_python(os.environ.get("PYENV_VERSION", "")),
             "UV_PYTHON_DOWNLOADS": "never",
             "UV_PYTHON_PREFERENCE": "only-system",
@@ -151,3 +153,4 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     timings.summarize(terminalreporter)
+    left_out.summarize(terminalreporter)

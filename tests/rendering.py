@@ -9,7 +9,7 @@ import subprocess
 import sysconfig
 import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +115,31 @@ def with_every_python(pyenv_version: str) -> str:
     return ":".join([*listed, *missing])
 
 
+def run_bounded(
+    command: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: float = STEP_TIMEOUT
+) -> tuple[int, str]:
+    """Run ``command`` with no input; its exit status (-1 if killed after ``timeout``) and
+    its output, standard error included."""
+    try:
+        completed = subprocess.run(
+            command,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        partial = error.output or ""
+        output = partial.decode(errors="replace") if isinstance(partial, bytes) else partial
+        return -1, output + f"\n(killed after {timeout:.0f}s)"
+    return completed.returncode, completed.stdout
+
+
 @dataclass(frozen=True)
 class StepResult:
     """A finished command; ``explain`` is what a failing test shows."""
@@ -177,24 +202,7 @@ class Project:
 
     def run(self, step: str, *command: str) -> StepResult:
         start = time.perf_counter()
-        try:
-            completed = subprocess.run(
-                command,
-                cwd=self.path,
-                env={**tool_environment(), **self.env},
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                encoding="utf-8",
-                errors="replace",
-                timeout=STEP_TIMEOUT,
-                check=False,
-            )
-            returncode, output = completed.returncode, completed.stdout
-        except subprocess.TimeoutExpired as error:
-            partial = error.output or ""
-            returncode = -1
-            output = partial.decode(errors="replace") if isinstance(partial, bytes) else partial
-            output += f"\n(killed after {STEP_TIMEOUT:.0f}s)"
+        returncode, output = run_bounded(command, self.path, {**tool_environment(), **self.env})
         seconds = time.perf_counter() - start
         self.timings[step] = seconds
         return StepResult(step, command, self.path, returncode, output, seconds)
@@ -208,8 +216,19 @@ def render(variant: Variant, dest: Path) -> Project:
     start = time.perf_counter()
     copy_template(dest, variant.answers, tasks=True)
     seconds = time.perf_counter() - start
-    files = tuple(sorted(path.relative_to(dest) for path in dest.rglob("*") if path.is_file()))
-    return Project(variant, dest, files, read_answers(dest), {"render": seconds})
+    return Project(variant, dest, project_files(dest), read_answers(dest), {"render": seconds})
+
+
+def project_files(project: Path) -> tuple[Path, ...]:
+    """The project's files, relative to it, without git's (the first commit's task makes a
+    repository)."""
+    return tuple(
+        sorted(
+            path.relative_to(project)
+            for path in project.rglob("*")
+            if path.is_file() and ".git" not in path.relative_to(project).parts
+        )
+    )
 
 
 def install(project: Project) -> str | None:
