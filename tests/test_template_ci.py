@@ -15,26 +15,57 @@ from tests.rendering import REPO_ROOT
 from tests.tools import run_tool, tool_command
 from tests.variants import VARIANTS
 
-WORKFLOW = Path(".github", "workflows", "ci.yml")
+WORKFLOWS = Path(".github", "workflows")
+WORKFLOW = WORKFLOWS / "ci.yml"
+RELEASE_WORKFLOW = WORKFLOWS / "release.yml"
+EVERY_WORKFLOW = sorted(path.name for path in (REPO_ROOT / WORKFLOWS).glob("*.yml"))
 
 
-def _workflow() -> dict[str, Any]:
-    workflow = yaml.safe_load((REPO_ROOT / WORKFLOW).read_text(encoding="utf-8"))
+def _workflow(path: Path = WORKFLOW) -> dict[Any, Any]:
+    workflow = yaml.safe_load((REPO_ROOT / path).read_text(encoding="utf-8"))
     assert isinstance(workflow, dict)
     return workflow
 
 
-def test_actionlint_finds_nothing_in_the_workflow(request: pytest.FixtureRequest) -> None:
-    result = run_tool(tool_command("actionlint", request), str(WORKFLOW), cwd=REPO_ROOT)
+@pytest.mark.parametrize("name", EVERY_WORKFLOW)
+def test_actionlint_finds_nothing_in_the_workflow(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    result = run_tool(tool_command("actionlint", request), str(WORKFLOWS / name), cwd=REPO_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_workflow_follows_the_github_schema(request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize("name", EVERY_WORKFLOW)
+def test_the_workflow_follows_the_github_schema(name: str, request: pytest.FixtureRequest) -> None:
     check = tool_command("check-jsonschema", request)
     result = run_tool(
-        check, "--builtin-schema", "vendor.github-workflows", str(WORKFLOW), cwd=REPO_ROOT
+        check, "--builtin-schema", "vendor.github-workflows", str(WORKFLOWS / name), cwd=REPO_ROOT
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_release_is_tagged_only_from_a_push_to_main_that_ci_passed() -> None:
+    workflow = _workflow(RELEASE_WORKFLOW)
+    trigger = workflow[True]["workflow_run"]  # YAML 1.1 reads the key `on` as true
+    assert trigger == {"workflows": ["CI"], "types": ["completed"], "branches": ["main"]}
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["release"]
+    assert "conclusion == 'success'" in job["if"]
+    assert "event == 'push'" in job["if"]
+    assert job["permissions"] == {"contents": "write"}
+    checkout = job["steps"][0]
+    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "scripts/release.py next" in runs
+    assert "scripts/release.py notes" in runs
+    assert 'gh release create "$TAG" --target "$SHA"' in runs
+
+
+def test_the_local_run_calls_the_readmes_test_command() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    ci_run = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "```sh\nuv run pytest -n auto\n```" in readme
+    assert "\nuv run pytest -n auto --require-services\n" in ci_run
 
 
 def test_the_matrix_is_every_variant() -> None:

@@ -1,17 +1,17 @@
 """Tier 3: ``copier update`` brings a template change into a project that has changed since,
 and loses nothing of the user's.
 
-The template's history is built here, in a repository of its own: the working tree as it is
-(tagged v1), then a release on top (tagged v2) that changes a file users edit too, changes a
-file they leave alone, and adds a file. Every variant is rendered at v1, committed, edited as
-a team would, committed, and updated to v2; the answer changes and the conflict are shown on
-the default variant.
+The template's history is built here, in a repository of its own (tests/history.py): the
+working tree as it is, tagged with the newest release of CHANGELOG.md (V1), then the next
+release on top (V2, tagged from its changelog section) that changes a file users edit too,
+changes a file they leave alone, and adds a file. Every variant is rendered at V1, committed,
+edited as a team would, committed, and updated to V2; the answer changes and the conflict are
+shown on the default variant.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -20,13 +20,22 @@ import pytest
 from copier import run_copy, run_update
 
 from tests import services
-from tests.rendering import REPO_ROOT, UV, Project, install, read_answers
+from tests.history import (
+    APP_DOCSTRING,
+    NEW_APP_DOCSTRING,
+    TEAM_FUNCTION,
+    TemplateHistory,
+    commit,
+    git,
+    newest_release,
+    next_minor,
+    reword_the_app_docstring,
+)
+from tests.rendering import REPO_ROOT, UV, Project, install, project_files, read_answers
 from tests.variants import BASE_ANSWERS, Variant, copier_answer
 
-APP_DOCSTRING = '"""The application factory: the one place where the service is wired together."""'
-V2_APP_DOCSTRING = (
-    '"""The application factory: where the service is wired together, and only there."""'
-)
+V1 = newest_release()
+V2 = next_minor(V1)
 V2_ENV_LINE = (
     "# OTEL_SERVICE_NAME is not read: the service name is {{ package_name | upper }}_SERVICE_NAME."
 )
@@ -35,46 +44,26 @@ DOCKER_FILES = {"Dockerfile", ".dockerignore", "compose.yaml", "compose.dev.yaml
 CONFLICT_MARKERS = re.compile(r"^(<<<<<<<|=======$|>>>>>>>)", re.MULTILINE)
 
 
-def _git(cwd: Path, *arguments: str) -> str:
-    completed = subprocess.run(
-        ["git", *arguments], cwd=cwd, capture_output=True, text=True, check=True
+def _v2(template: Path) -> None:
+    """What the next release changes: a file teams edit too, one they leave alone, a new one."""
+    reword_the_app_docstring(template)
+    env_example = template / "template" / ".env.example.jinja"
+    with env_example.open("a", encoding="utf-8") as stream:
+        stream.write(V2_ENV_LINE + "\n")
+    (template / "template" / f"{V2_NEW_FILE}.jinja").write_text(
+        "# {{ project_name }}: runbook\n\nWhat to do when the service pages you.\n",
+        encoding="utf-8",
     )
-    return completed.stdout
-
-
-def _commit(path: Path, message: str) -> None:
-    _git(path, "add", "--all")
-    _git(path, "commit", "--quiet", "--no-verify", "--message", message)
 
 
 @pytest.fixture(scope="module")
 def template_repo(isolated_copier: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This template at v1 (the working tree), and a v2 release on top of it."""
-    repo = tmp_path_factory.mktemp("template")
-    listed = _git(REPO_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    for name in filter(None, listed.split("\0")):
-        source = REPO_ROOT / name
-        if source.is_file():
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, repo / name)
-    _git(repo, "init", "--quiet", "--initial-branch=main")
-    _commit(repo, "v1")
-    _git(repo, "tag", "v1")
-
-    app = next((repo / "template" / "src").glob("*/app.py.jinja"))
-    app.write_text(
-        app.read_text(encoding="utf-8").replace(APP_DOCSTRING, V2_APP_DOCSTRING), encoding="utf-8"
-    )
-    env_example = repo / "template" / ".env.example.jinja"
-    with env_example.open("a", encoding="utf-8") as stream:
-        stream.write(V2_ENV_LINE + "\n")
-    (repo / "template" / f"{V2_NEW_FILE}.jinja").write_text(
-        "# {{ project_name }}: runbook\n\nWhat to do when the service pages you.\n",
-        encoding="utf-8",
-    )
-    _commit(repo, "v2")
-    _git(repo, "tag", "v2")
-    return repo
+    """This template released (the working tree, tagged V1), and the next release (V2)."""
+    history = TemplateHistory.of_the_working_tree(tmp_path_factory.mktemp("template"))
+    assert history.tag == V1
+    released = history.release(_v2, "### Changed\n- A runbook.\n\n### Upgrading\n- Nothing.")
+    assert released == V2
+    return history.path
 
 
 def _answers(overrides: Mapping[str, str]) -> dict[str, object]:
@@ -124,18 +113,12 @@ def _tree(project: Path) -> dict[str, str]:
 
 
 def _rendered_and_committed(template: Path, dest: Path, overrides: Mapping[str, str]) -> Path:
-    _copy(template, dest, _answers(overrides), "v1")
-    _git(dest, "init", "--quiet", "--initial-branch=main")
-    _commit(dest, "Rendered from the template")
+    _copy(template, dest, _answers(overrides), V1)
+    git(dest, "init", "--quiet", "--initial-branch=main")
+    commit(dest, "Rendered from the template")
     return dest
 
 
-USER_FUNCTION = '''
-
-def banner() -> str:
-    """A line the team added to the application module."""
-    return "ours"
-'''
 USER_NOTE = "# The team's note: request ids come from the edge proxy.\n"
 USER_FILE = '"""A module of the team\'s own."""\n\nOWNER = "payments"\n'
 
@@ -145,11 +128,11 @@ def _edit_as_a_team_would(project: Path) -> None:
     alone, and a new file; committed."""
     package = _package(project)
     with (package / "app.py").open("a", encoding="utf-8") as stream:
-        stream.write(USER_FUNCTION)
+        stream.write(TEAM_FUNCTION)
     with (package / "core" / "context.py").open("a", encoding="utf-8") as stream:
         stream.write(USER_NOTE)
     (package / "owners.py").write_text(USER_FILE, encoding="utf-8")
-    _commit(project, "Our changes")
+    commit(project, "Our changes")
 
 
 @pytest.fixture
@@ -163,14 +146,14 @@ def edited(variant: Variant, template_repo: Path, tmp_path: Path) -> Path:
 def test_an_update_brings_the_release_and_keeps_every_edit(
     edited: Path, template_repo: Path, tmp_path: Path
 ) -> None:
-    edits = _git(edited, "diff", "--binary", "HEAD~1", "HEAD")
+    edits = git(edited, "diff", "--binary", "HEAD~1", "HEAD")
 
-    _update(edited, "v2")
+    _update(edited, V2)
 
     package = _package(edited)
     app = (package / "app.py").read_text(encoding="utf-8")
-    assert app.startswith(V2_APP_DOCSTRING)
-    assert app.endswith(USER_FUNCTION)
+    assert app.startswith(NEW_APP_DOCSTRING)
+    assert app.endswith(TEAM_FUNCTION)
     assert (package / "core" / "context.py").read_text(encoding="utf-8").endswith(USER_NOTE)
     assert (package / "owners.py").read_text(encoding="utf-8") == USER_FILE
     answers = read_answers(edited)
@@ -178,7 +161,7 @@ def test_an_update_brings_the_release_and_keeps_every_edit(
     package_name = str(answers["package_name"])
     assert V2_ENV_LINE.replace("{{ package_name | upper }}", package_name.upper()) in env_example
     assert (edited / V2_NEW_FILE).is_file()
-    assert answers["_commit"] == "v2"
+    assert answers["_commit"] == V2
     assert not list(edited.rglob("*.rej"))
     conflicted = [name for name, text in _tree(edited).items() if CONFLICT_MARKERS.search(text)]
     assert not conflicted
@@ -186,7 +169,7 @@ def test_an_update_brings_the_release_and_keeps_every_edit(
     # The invariant: what the update made is a fresh copy of v2 plus the team's edits.
     fresh = tmp_path / "fresh"
     given = {key: value for key, value in answers.items() if not key.startswith("_")}
-    _copy(template_repo, fresh, given, "v2")
+    _copy(template_repo, fresh, given, V2)
     subprocess.run(["git", "apply", "-"], cwd=fresh, input=edits, text=True, check=True)
     assert _tree(edited) == _tree(fresh)
 
@@ -198,20 +181,20 @@ def test_an_overlapping_edit_is_marked_inline_and_nothing_else_is_lost(
     app = _package(project) / "app.py"
     ours = '"""The application factory, as our team tells it."""'
     app.write_text(
-        app.read_text(encoding="utf-8").replace(APP_DOCSTRING, ours) + USER_FUNCTION,
+        app.read_text(encoding="utf-8").replace(APP_DOCSTRING, ours) + TEAM_FUNCTION,
         encoding="utf-8",
     )
-    _commit(project, "Our docstring")
+    commit(project, "Our docstring")
 
-    _update(project, "v2")
+    _update(project, V2)
 
     text = app.read_text(encoding="utf-8")
     assert ours in text
-    assert V2_APP_DOCSTRING in text
+    assert NEW_APP_DOCSTRING in text
     assert len(CONFLICT_MARKERS.findall(text)) == 3
-    assert text.endswith(USER_FUNCTION)
+    assert text.endswith(TEAM_FUNCTION)
     # Reported as git reports a merge's: the file is unmerged in the index.
-    unmerged = _git(project, "diff", "--name-only", "--diff-filter=U").split()
+    unmerged = git(project, "diff", "--name-only", "--diff-filter=U").split()
     assert unmerged == [str(app.relative_to(project))]
     assert (project / V2_NEW_FILE).is_file()
     others = [
@@ -228,7 +211,7 @@ def test_answering_no_docker_on_update_removes_exactly_the_container_files(
     project = _rendered_and_committed(template_repo, tmp_path / "project", {})
     before = set(_tree(project))
 
-    _update(project, "v1", {"docker": False})
+    _update(project, V1, {"docker": False})
 
     after = set(_tree(project))
     assert before - after == DOCKER_FILES
@@ -240,14 +223,14 @@ def test_switching_tracing_on_by_update_wires_it_in(template_repo: Path, tmp_pat
     project = _rendered_and_committed(template_repo, tmp_path / "project", {})
     _edit_as_a_team_would(project)
 
-    _update(project, "v2", {"tracing": "otlp"})
+    _update(project, V2, {"tracing": "otlp"})
 
     package = _package(project)
     assert (package / "core" / "telemetry.py").is_file()
     assert (project / "tests" / "integration" / "test_tracing.py").is_file()
     app = (package / "app.py").read_text(encoding="utf-8")
     assert "telemetry.instrument_app(app)" in app
-    assert app.endswith(USER_FUNCTION)
+    assert app.endswith(TEAM_FUNCTION)
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert "opentelemetry-exporter-otlp-proto-http" in pyproject
 
@@ -268,16 +251,15 @@ def test_moving_from_sqlite_to_postgresql_by_update_passes_the_projects_suite(
     project_path = _rendered_and_committed(template_repo, tmp_path / "project", {})
     _edit_as_a_team_would(project_path)
 
-    _update(project_path, "v2", {"database": "postgresql"})
+    _update(project_path, V2, {"database": "postgresql"})
 
     pyproject = (project_path / "pyproject.toml").read_text(encoding="utf-8")
     assert "asyncpg" in pyproject
     assert "aiosqlite" not in pyproject
     variant = Variant("update-sqlite-to-postgresql", {**BASE_ANSWERS, "database": "postgresql"})
-    files = tuple(
-        sorted(p.relative_to(project_path) for p in project_path.rglob("*") if p.is_file())
+    project = Project(
+        variant, project_path, project_files(project_path), read_answers(project_path)
     )
-    project = Project(variant, project_path, files, read_answers(project_path))
     # After an update that changes the dependencies, the team refreshes the lock.
     locked = project.run("lock", UV, "lock")
     assert locked.ok, locked.explain()
@@ -291,11 +273,11 @@ def test_moving_from_sqlite_to_postgresql_by_update_passes_the_projects_suite(
 def test_the_default_project_updates_cleanly_from_the_previous_commit(tmp_path: Path) -> None:
     """From this repository's previous commit to its working tree, as a project made last
     release and updated now would go."""
-    previous = _git(REPO_ROOT, "rev-parse", "HEAD~1").strip()
+    previous = git(REPO_ROOT, "rev-parse", "HEAD~1").strip()
     project = tmp_path / "project"
     _copy(REPO_ROOT, project, _answers({}), previous)
-    _git(project, "init", "--quiet", "--initial-branch=main")
-    _commit(project, "Rendered from the template")
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit(project, "Rendered from the template")
 
     _update(project, "HEAD")
 
