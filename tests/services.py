@@ -109,6 +109,23 @@ def drop_databases(url: SplitResult, prefix: str) -> list[str]:
     return dropped
 
 
+def drop_user(url: SplitResult, name: str) -> None:
+    """Drop the role (PostgreSQL) or the user (MySQL, from any host) ``name``, if it exists."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        message = f"unsafe user name {name!r}"
+        raise ValueError(message)
+    statement = (
+        f'DROP ROLE IF EXISTS "{name}"'
+        if _is_postgres(url)
+        else f"DROP USER IF EXISTS '{name}'@'%'"
+    )
+
+    def drop(execute: Execute) -> None:
+        execute(statement)
+
+    _run(url, drop)
+
+
 def _names_like(
     url: SplitResult, prefix: str, execute: Callable[[str], list[tuple[object, ...]]]
 ) -> list[str]:
