@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sysconfig
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -290,3 +291,40 @@ def test_the_default_project_updates_cleanly_from_the_previous_commit(tmp_path: 
     updated.pop(".copier-answers.yml")
     copied.pop(".copier-answers.yml")
     assert updated == copied
+
+
+@pytest.mark.usefixtures("isolated_copier")
+def test_a_project_copied_from_a_url_updates_from_inside_it(tmp_path: Path) -> None:
+    """The source recorded as given (a URL), the newest release found by Copier itself, the
+    update run by the command line from the project's directory."""
+    history = TemplateHistory.of_the_working_tree(tmp_path / "work")
+    published = tmp_path / "published" / "groundwork.git"
+    git(tmp_path, "clone", "--quiet", "--bare", str(history.path), str(published))
+    url = published.as_uri()
+    copier = Path(sysconfig.get_path("scripts")) / "copier"
+    data = [f"--data={key}={value}" for key, value in BASE_ANSWERS.items()]
+    subprocess.run(
+        [str(copier), "copy", "--trust", "--defaults", "--skip-tasks", *data, url, "project"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
+    )
+    project = tmp_path / "project"
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit(project, "Rendered from the template")
+    assert read_answers(project)["_src_path"] == url
+    released = history.release(reword_the_app_docstring, "### Changed\n- Wording.")
+    git(history.path, "push", "--quiet", "--tags", str(published), "main")
+
+    updated = subprocess.run(
+        [str(copier), "update", "--trust", "--skip-answered", "--skip-tasks"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert updated.returncode == 0, updated.stderr
+    answers = read_answers(project)
+    assert (answers["_src_path"], answers["_commit"]) == (url, released)
+    assert (_package(project) / "app.py").read_text(encoding="utf-8").startswith(NEW_APP_DOCSTRING)
