@@ -49,8 +49,11 @@ def isolated_copier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def projects(isolated_copier: None, tmp_path_factory: pytest.TempPathFactory) -> Projects:
-    return Projects(tmp_path_factory.mktemp("variants"))
+def projects(
+    isolated_copier: None, tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Projects:
+    require_pythons = bool(pytestconfig.getoption("--require-pythons"))
+    return Projects(tmp_path_factory.mktemp("variants"), require_pythons=require_pythons)
 
 
 def variant_params(variants: Iterable[Variant]) -> list[ParameterSet]:
@@ -79,6 +82,7 @@ def rendered(
     project = projects.rendered(variant)
     yield project
     record_property(*timings.as_property(variant.name, project.timings))
+    record_property(*left_out.as_property(variant.name, project.left_out))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -86,6 +90,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--require-services",
         action="store_true",
         help="fail, rather than skip, a test whose database server or tool is missing (CI)",
+    )
+    parser.addoption(
+        "--require-pythons",
+        action="store_true",
+        help="fail, rather than leave out, the checks of a newer Python that is not installed",
     )
     parser.addoption(
         "--variant",
@@ -122,6 +131,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def installed(rendered: Project, projects: Projects) -> Project:
     return projects.installed(rendered.variant)
+
+
+@pytest.fixture
+def linted(rendered: Project, projects: Projects) -> Project:
+    return projects.linted(rendered.variant)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
@@ -18,7 +19,7 @@ import yaml
 from copier import run_copy
 from uv import find_uv_bin
 
-from tests.variants import Variant, copier_answer
+from tests.variants import NEWER_PYTHONS, Variant, copier_answer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ANSWERS_FILE = ".copier-answers.yml"
@@ -74,6 +75,8 @@ def copy_with_cli(dest: Path, answers: Mapping[str, str]) -> subprocess.Complete
             str(REPO_ROOT),
             str(dest),
         ],
+        # The copy's task (uv lock) needs the variant's Python, and may not download one.
+        env=tool_environment(),
         capture_output=True,
         text=True,
         check=False,
@@ -181,6 +184,10 @@ class Project:
     installed: bool = False
     # Variables the project's own commands get besides tool_environment()'s (its test database).
     env: dict[str, str] = field(default_factory=dict)
+    # What this machine cannot check of it, and why (printed at the end of the run).
+    left_out: list[str] = field(default_factory=list)
+    tools_from_template: bool = False
+    tasks_left_out: str | None = None  # why the copy's tasks did not run
 
     @property
     def python_version(self) -> str:
@@ -208,15 +215,53 @@ class Project:
         return StepResult(step, command, self.path, returncode, output, seconds)
 
     def check(self, step: str) -> StepResult:
-        """Run one of ``CHECKS`` with the project's installed tools."""
-        return self.run(step, UV, "run", "--no-sync", *CHECKS[step])
+        """Run one of ``CHECKS`` with the project's installed tools (or, for ruff, with this
+        repository's where its own are left out)."""
+        command = CHECKS[step]
+        if self.tools_from_template and command[0] == "ruff":
+            return self.run(step, str(Path(sysconfig.get_path("scripts")) / "ruff"), *command[1:])
+        return self.run(step, UV, "run", "--no-sync", *command)
+
+
+def default_answer(question: str) -> str:
+    """The answer copier.yml gives ``question`` when none is given."""
+    config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
+    return str(config[question]["default"])
+
+
+@functools.cache
+def missing_python(version: str) -> str | None:
+    """Why uv cannot use Python ``version`` here (it may not download one); None if it can."""
+    found = subprocess.run(
+        [UV, "python", "find", version],
+        env=tool_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode == 0:
+        return None
+    pyenv = tool_environment()["PYENV_VERSION"]
+    return (
+        f"Python {version} is not available to uv as a system interpreter (downloads are off; "
+        f"PYENV_VERSION={pyenv}): install it, or make python{version} resolve on PATH"
+    )
 
 
 def render(variant: Variant, dest: Path) -> Project:
+    """The variant rendered with Copier's tasks, which need its Python (``uv lock``), or
+    without them where that Python is missing."""
+    missing = missing_python(
+        variant.answers.get("python_version", default_answer("python_version"))
+    )
     start = time.perf_counter()
-    copy_template(dest, variant.answers, tasks=True)
+    copy_template(dest, variant.answers, tasks=missing is None)
     seconds = time.perf_counter() - start
-    return Project(variant, dest, project_files(dest), read_answers(dest), {"render": seconds})
+    project = Project(variant, dest, project_files(dest), read_answers(dest), {"render": seconds})
+    if missing is not None:
+        project.tasks_left_out = f"Copier's tasks (uv lock, the first commit): {missing}"
+        project.left_out.append(project.tasks_left_out)
+    return project
 
 
 def project_files(project: Path) -> tuple[Path, ...]:
@@ -234,14 +279,9 @@ def project_files(project: Path) -> tuple[Path, ...]:
 def install(project: Project) -> str | None:
     """Create the project's environment from its pyproject; the error to report, if any."""
     version = project.python_version
-    found = project.run("find-python", UV, "python", "find", version)
-    if not found.ok:
-        pyenv = tool_environment()["PYENV_VERSION"]
-        return (
-            f"Python {version} is not available to uv as a system interpreter "
-            f"(downloads are off; PYENV_VERSION={pyenv}): install it, or make python{version} "
-            f"resolve on PATH.\n{found.explain()}"
-        )
+    missing = missing_python(version)
+    if missing is not None:
+        return missing
     # --locked: the lock the copy made must match the project it was made for.
     synced = project.run("sync", UV, "sync", "--locked", "--python", version)
     return None if synced.ok else synced.explain()
@@ -249,9 +289,15 @@ def install(project: Project) -> str | None:
 
 @dataclass
 class Projects:
-    """One rendered project and one environment per variant, shared by its tests."""
+    """One rendered project and one environment per variant, shared by its tests.
+
+    A variant of a newer Python (``NEWER_PYTHONS``) whose interpreter is missing is checked
+    with this repository's ruff, and its other checks are left out (skipped, with the reason),
+    unless ``require_pythons``.
+    """
 
     root: Path
+    require_pythons: bool = False
     _rendered: dict[str, Project] = field(default_factory=dict)
     _render_errors: dict[str, str] = field(default_factory=dict)
 
@@ -268,9 +314,26 @@ class Projects:
 
     def installed(self, variant: Variant) -> Project:
         project = self.rendered(variant)
+        left_out = self._left_out(project)
+        if left_out is not None:
+            project.left_out.append(f"its environment, mypy and its own tests: {left_out}")
+            pytest.skip(f"{variant.name}: {left_out}")
         if not project.installed and project.install_error is None:
             project.install_error = install(project)
             project.installed = project.install_error is None
         if project.install_error is not None:
             pytest.fail(project.install_error, pytrace=False)
         return project
+
+    def linted(self, variant: Variant) -> Project:
+        """The project, with its own tools, or this repository's ruff where they are left out."""
+        project = self.rendered(variant)
+        if self._left_out(project) is None:
+            return self.installed(variant)
+        project.tools_from_template = True
+        return project
+
+    def _left_out(self, project: Project) -> str | None:
+        if self.require_pythons or project.python_version not in NEWER_PYTHONS:
+            return None
+        return missing_python(project.python_version)

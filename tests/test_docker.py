@@ -3,6 +3,7 @@ tools accept: hadolint for the Dockerfile, Compose and the compose-spec schema f
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,9 @@ import pytest
 import yaml
 
 from tests.conftest import variant_params
-from tests.rendering import Project
+from tests.rendering import UV, Project
 from tests.tools import run_tool, tool_command
-from tests.variants import answering
+from tests.variants import NEWER_PYTHON_VARIANTS, answering
 
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "compose.yaml", "compose.dev.yaml")
 COMPOSE_FILES = ("compose.yaml", "compose.dev.yaml")
@@ -170,4 +171,43 @@ def test_without_docker_no_container_file_is_rendered(rendered: Project) -> None
 def test_every_project_comes_with_its_lock(rendered: Project) -> None:
     # Made by the copy's task; tier 2 installs with `uv sync --locked`, which fails on a
     # lock that does not match the project.
+    if rendered.tasks_left_out:
+        pytest.skip(rendered.tasks_left_out)
     assert Path("uv.lock") in rendered.files
+
+
+# The image's Python is Debian trixie's (glibc 2.41; 2.40 is the newest manylinux tag uv
+# knows), on both of the architectures Docker Hub builds it for; GitHub's runners are Ubuntu
+# 24.04 (glibc 2.39). A dependency with no wheel there would be built from source in the
+# image, with a compiler it does not have (orjson's cp315 wheels need glibc 2.39: on bookworm,
+# 2.36, it would need Rust).
+WHEEL_PLATFORMS = {
+    "the image (amd64)": ("x86_64-manylinux_2_40", ()),
+    "the image (arm64)": ("aarch64-manylinux_2_40", ()),
+    "CI, with the dev tools": ("x86_64-manylinux_2_39", ("--group", "dev")),
+}
+
+
+@pytest.mark.parametrize("variant", variant_params(NEWER_PYTHON_VARIANTS), indirect=True)
+@pytest.mark.parametrize("where", WHEEL_PLATFORMS)
+def test_every_dependency_has_a_wheel_for_a_newer_python(rendered: Project, where: str) -> None:
+    platform, groups = WHEEL_PLATFORMS[where]
+    resolved = rendered.run(
+        "wheels",
+        UV,
+        "pip",
+        "compile",
+        "pyproject.toml",
+        *groups,
+        "--python-version",
+        rendered.python_version,
+        "--python-platform",
+        platform,
+        "--only-binary",
+        ":all:",
+        "--no-header",
+        "--quiet",
+        "--output-file",
+        os.devnull,
+    )
+    assert resolved.ok, f"{where}: {resolved.explain()}"

@@ -16,12 +16,12 @@ def _passes(project: Project, step: str) -> None:
         pytest.fail(f"{project.variant.name}: {result.explain()}", pytrace=False)
 
 
-def test_ruff_format(installed: Project) -> None:
-    _passes(installed, "ruff-format")
+def test_ruff_format(linted: Project) -> None:
+    _passes(linted, "ruff-format")
 
 
-def test_ruff_check(installed: Project) -> None:
-    _passes(installed, "ruff-check")
+def test_ruff_check(linted: Project) -> None:
+    _passes(linted, "ruff-check")
 
 
 def test_mypy(installed: Project) -> None:
