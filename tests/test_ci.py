@@ -9,6 +9,7 @@ then parsed for what a user relies on.
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,14 @@ MIGRATION_COMMANDS = [
 CHECK_COMMANDS = {
     "lint": ["uv run ruff format --check .", "uv run ruff check ."],
     "typecheck": ["uv run mypy"],
-    "tests": ["uv run pytest"],
+    "tests": ["uv run pytest --cov"],
 }
+AUDIT_COMMANDS = [
+    "uv export --locked --no-dev --no-emit-project --format requirements-txt"
+    " --output-file requirements.txt",
+    "uv run --isolated --only-group audit pip-audit --strict --disable-pip --require-hashes"
+    " --requirement requirements.txt",
+]
 # Top-level keys of a .gitlab-ci.yml that are not jobs.
 GITLAB_KEYWORDS = frozenset({"default", "include", "stages", "variables", "workflow"})
 # (github.com itself is not one: the pre-commit hooks come from there.)
@@ -137,7 +144,10 @@ def test_the_pipeline_matches_its_providers_schema(
 def test_only_the_chosen_providers_file_is_rendered(rendered: Project) -> None:
     expected = {WORKFLOWS[provider] for provider in WORKFLOWS if provider == rendered.answers["ci"]}
     assert {path for path in WORKFLOWS.values() if path in rendered.files} == expected
-    assert not any(path.parts[0] == ".github" for path in set(rendered.files) - expected)
+    # Besides the workflow, .github holds Dependabot's configuration (test_dependency_updates).
+    others = {path for path in rendered.files if path.parts[0] == ".github"} - expected
+    dependabot = {Path(".github", "dependabot.yml")}
+    assert others == (dependabot if rendered.answers["ci"] == "github" else set())
 
 
 @pytest.mark.parametrize("variant", variant_params(answering("ci", "none")), indirect=True)
@@ -162,8 +172,32 @@ def test_the_checks_and_the_tests_run_from_the_lock(rendered: Project) -> None:
         run = _commands(rendered, jobs[name])
         assert run[run.index("uv sync --locked") + 1 :] == commands, name
     for name, job in jobs.items():
-        if name != "build-image":
+        if name not in {"build-image", "audit"}:
             assert "uv sync --locked" in _commands(rendered, job), name
+
+
+@pytest.mark.parametrize(
+    "variant", variant_params(answering("ci", "github", "gitlab")), indirect=True
+)
+def test_the_audit_checks_the_locked_runtime_dependencies_without_installing_them(
+    installed: Project,
+) -> None:
+    """pip-audit's advisory database is out of reach here: the job is validated, not run. Its
+    export is run: every runtime dependency pinned with its hashes, no dev tool, not the
+    project (which is not on PyPI)."""
+    run = _commands(installed, _jobs(installed)["audit"])
+    assert [command for command in run if command.startswith(("uv export", "uv run"))] == (
+        AUDIT_COMMANDS
+    )
+    exported = installed.run("export", *shlex.split(AUDIT_COMMANDS[0]))
+    assert exported.ok, exported.explain()
+    requirements = installed.path / "requirements.txt"
+    text = requirements.read_text(encoding="utf-8")
+    requirements.unlink()
+    pinned = set(re.findall(r"^([a-z0-9][a-z0-9._-]*)==", text, re.MULTILINE))
+    assert {name.replace("_", "-") for name in installed.dependencies()} <= pinned
+    assert not {"pytest", "mypy", "ruff", "pip-audit", installed.answers["project_slug"]} & pinned
+    assert text.count("==") <= text.count("--hash=sha256:")
 
 
 @pytest.mark.parametrize(
@@ -219,7 +253,7 @@ def test_migrations_go_up_down_up_with_no_drift_exactly_with_a_database(
 )
 def test_the_image_is_built_exactly_with_a_dockerfile(rendered: Project) -> None:
     jobs = _jobs(rendered)
-    assert set(jobs) - {"build-image"} == {"lint", "typecheck", "tests"} | (
+    assert set(jobs) - {"build-image"} == {"lint", "typecheck", "tests", "audit"} | (
         set() if rendered.answers["database"] == "none" else {"migrations"}
     )
     if rendered.answers["docker"] is not True:

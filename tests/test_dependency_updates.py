@@ -43,7 +43,7 @@ def test_dependabot_watches_every_ecosystem_the_project_pins(
     _check(rendered, "vendor.dependabot", DEPENDABOT, request)
     config = yaml.safe_load((rendered.path / DEPENDABOT).read_text(encoding="utf-8"))
     updates = {update["package-ecosystem"]: update for update in config["updates"]}
-    docker = {"docker", "docker-compose"} if rendered.answers["docker"] else set()
+    docker = {"docker", "docker-compose", "devcontainers"} if rendered.answers["docker"] else set()
     assert set(updates) == {"uv", "github-actions", "pre-commit", *docker}
     for ecosystem, update in updates.items():
         assert update["cooldown"]["default-days"] >= 7, ecosystem
@@ -71,7 +71,9 @@ def test_renovate_groups_updates_and_waits_a_week(
     assert config["minimumReleaseAge"] == "7 days"
     assert config["pre-commit"] == {"enabled": True}
     managers = {manager for rule in config["packageRules"] for manager in rule["matchManagers"]}
-    docker = {"dockerfile", "docker-compose"} if rendered.answers["docker"] else set()
+    docker = (
+        {"dockerfile", "docker-compose", "devcontainer"} if rendered.answers["docker"] else set()
+    )
     assert managers == {"pep621", "gitlabci", *docker}
 
 

@@ -16,7 +16,14 @@ from tests.rendering import UV, Project
 from tests.tools import run_tool, tool_command
 from tests.variants import NEWER_PYTHON_VARIANTS, answering
 
-DOCKER_FILES = ("Dockerfile", ".dockerignore", "compose.yaml", "compose.dev.yaml")
+DOCKER_FILES = (
+    "Dockerfile",
+    ".dockerignore",
+    "compose.yaml",
+    "compose.dev.yaml",
+    ".devcontainer/devcontainer.json",
+    ".devcontainer/compose.yaml",
+)
 COMPOSE_FILES = ("compose.yaml", "compose.dev.yaml")
 DATABASE_IMAGES = {"postgresql": "postgres:", "mysql": "mariadb:"}
 with_docker = variant_params(answering("docker", "true"))

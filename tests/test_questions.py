@@ -108,7 +108,7 @@ def test_cli_refuses_a_bad_answer(tmp_path: Path) -> None:
 
 # A value each choice question does not offer, and the choices Copier says it does.
 BAD_CHOICES = [
-    ("python_version", "3.9", "['3.11', '3.12', '3.13']"),
+    ("python_version", "3.9", "['3.11', '3.12', '3.13', '3.14', '3.15']"),
     ("database", "oracle", "['sqlite', 'postgresql', 'mysql', 'none']"),
     ("tracing", "jaeger", "['none', 'otlp', 'gcp', 'console']"),
     ("metrics", "statsd", "['none', 'prometheus', 'otlp']"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rendering import REPO_ROOT, STEPS
+from tests.rendering import COVERAGE, REPO_ROOT, STEPS
 from tests.timings import table
 
 # As conftest.py does: record in a fixture's teardown, after the test's own steps ran.
@@ -24,10 +24,13 @@ def test_step(steps, step):
 """
 
 
-def test_table_merges_steps_and_totals() -> None:
-    lines = table({"py3.11": {"render": 1.0, "mypy": 2.5}})
-    assert lines[0].split() == ["variant", *STEPS, "total"]
-    assert lines[1].split() == ["py3.11", "1.0", "-", "-", "-", "2.5", "-", "3.5"]
+def test_table_merges_steps_and_totals_and_shows_the_coverage() -> None:
+    lines = table(
+        {"py3.11": {"render": 1.0, "mypy": 2.5}, "py3.12": {"pytest": 4.0, COVERAGE: 91.6}}
+    )
+    assert lines[0].split() == ["variant", *STEPS, "total", COVERAGE]
+    assert lines[1].split() == ["py3.11", "1.0", "-", "-", "-", "2.5", "-", "3.5", "-"]
+    assert lines[2].split() == ["py3.12", "-", "-", "-", "-", "-", "4.0", "4.0", "92%"]
 
 
 def test_summary_collects_timings_from_xdist_workers(
@@ -42,4 +45,6 @@ def test_summary_collects_timings_from_xdist_workers(
     pytester.makepyfile(test_recording=RECORDING_TESTS)
     result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["*seconds per variant and step*", "alpha *1.0 *-*2.0 *2.0 *5.0"])
+    result.stdout.fnmatch_lines(
+        ["*seconds per variant and step*", "alpha *1.0 *-*2.0 *2.0 *5.0 *-"]
+    )

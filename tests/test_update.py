@@ -41,7 +41,14 @@ V2_ENV_LINE = (
     "# OTEL_SERVICE_NAME is not read: the service name is {{ package_name | upper }}_SERVICE_NAME."
 )
 V2_NEW_FILE = "RUNBOOK.md"
-DOCKER_FILES = {"Dockerfile", ".dockerignore", "compose.yaml", "compose.dev.yaml"}
+DOCKER_FILES = {
+    "Dockerfile",
+    ".dockerignore",
+    "compose.yaml",
+    "compose.dev.yaml",
+    ".devcontainer/devcontainer.json",
+    ".devcontainer/compose.yaml",
+}
 CONFLICT_MARKERS = re.compile(r"^(<<<<<<<|=======$|>>>>>>>)", re.MULTILINE)
 
 

