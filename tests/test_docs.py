@@ -8,10 +8,12 @@ import sysconfig
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.docs import questions_reference
-from tests.rendering import REPO_ROOT
+from tests.examples import INDEX, generate, marked
+from tests.rendering import REPO_ROOT, Projects
 
 DOCS = REPO_ROOT / "docs"
 
@@ -52,3 +54,11 @@ def test_every_page_is_in_the_navigation() -> None:
     config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     pages = {str(path.relative_to(DOCS)) for path in DOCS.rglob("*.md")}
     assert _nav_pages(config["nav"]) == pages
+
+
+@pytest.mark.usefixtures("isolated_copier")
+def test_the_home_pages_examples_are_what_rendered_services_give(projects: Projects) -> None:
+    page = INDEX.read_text(encoding="utf-8")
+    shown = marked(page)
+    assert set(shown) == {"tree", "access-log", "problem", "spans"}
+    assert shown == generate(projects), "run `uv run python -m tests.examples`"
