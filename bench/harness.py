@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.rendering import UV, copy_template, tool_environment
+from tests.harness.projects import UV, copy_template, tool_environment
 
 BENCH_DIR = Path(__file__).resolve().parent
 WRK_SCRIPT = BENCH_DIR / "wrk.lua"

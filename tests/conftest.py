@@ -9,10 +9,10 @@ import pytest
 from _pytest.mark import ParameterSet
 from plumbum import local
 
-from tests import left_out, services, timings
-from tests.rendering import Project, Projects, with_every_python
-from tests.scheduling import VariantGroupScheduling
-from tests.variants import VARIANTS, Variant
+from tests.harness import database_servers, left_out, timings
+from tests.harness.projects import Project, Projects, with_every_python
+from tests.harness.variants import VARIANTS, Variant
+from tests.harness.xdist_scheduling import VariantGroupScheduling
 
 pytest_plugins = ("pytester",)
 
@@ -101,7 +101,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="run only the tests of this variant (repeatable); see python -m tests.variants",
+        help=(
+            "run only the tests of this variant (repeatable); "
+            "python -m tests.harness.variants lists them"
+        ),
     )
 
 
@@ -145,16 +148,16 @@ def test_databases(installed: Project, request: pytest.FixtureRequest) -> Iterat
     An unreachable server skips the test with the reason, or fails it with
     ``--require-services``.
     """
-    server = services.SERVERS.get(str(installed.answers.get("database")))
+    server = database_servers.SERVERS.get(str(installed.answers.get("database")))
     if server is None:
         yield
         return
-    url = services.reachable_url(server, request)
-    prefix = services.database_name(installed.variant.name)
-    installed.env["TEST_DATABASE_URL"] = services.with_database(url, prefix)
-    services.drop_databases(url, prefix)
+    url = database_servers.reachable_url(server, request)
+    prefix = database_servers.database_name(installed.variant.name)
+    installed.env["TEST_DATABASE_URL"] = database_servers.with_database(url, prefix)
+    database_servers.drop_databases(url, prefix)
     yield
-    services.drop_databases(url, prefix)
+    database_servers.drop_databases(url, prefix)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from copier import run_copy
 
-from tests.rendering import REPO_ROOT
-from tests.variants import BASE_ANSWERS, copier_answer
+from tests.harness import REPO_ROOT
+from tests.harness.variants import BASE_ANSWERS, copier_answer
 
 FIRST_COMMIT = REPO_ROOT / "scripts" / "first_commit.py"
 

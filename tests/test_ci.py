@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from tests.conftest import variant_params
-from tests.rendering import Project, copy_with_cli, read_answers
-from tests.tools import run_tool, tool_command
-from tests.variants import BASE_ANSWERS, answering
+from tests.harness.projects import Project, copy_with_cli, read_answers
+from tests.harness.validators import run_tool, tool_command
+from tests.harness.variants import BASE_ANSWERS, answering
 
 WORKFLOWS = {"github": Path(".github", "workflows", "ci.yml"), "gitlab": Path(".gitlab-ci.yml")}
 SERVICE_IMAGES = {"postgresql": "postgres:18", "mysql": "mariadb:11.8"}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import variant_params
-from tests.rendering import Project
-from tests.variants import answering
+from tests.harness.projects import Project
+from tests.harness.variants import answering
 
 DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg", "mysql": "asyncmy"}
 DATA_LAYER_DEPENDENCIES = {"sqlalchemy", "alembic", *DRIVERS.values()}

@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from tests.conftest import variant_params
-from tests.rendering import Project
-from tests.tools import run_tool, tool_command
-from tests.variants import answering
+from tests.harness.projects import Project
+from tests.harness.validators import run_tool, tool_command
+from tests.harness.variants import answering
 
 DEPENDABOT = Path(".github", "dependabot.yml")
 RENOVATE = Path("renovate.json")

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from tests.conftest import variant_params
-from tests.rendering import UV, Project
-from tests.tools import run_tool, tool_command
-from tests.variants import NEWER_PYTHON_VARIANTS, answering
+from tests.harness.projects import UV, Project
+from tests.harness.validators import run_tool, tool_command
+from tests.harness.variants import NEWER_PYTHON_VARIANTS, answering
 
 DOCKER_FILES = (
     "Dockerfile",
@@ -53,8 +53,8 @@ def _seconds(duration: str) -> float:
 def _shutdown_bound(project: Project) -> float:
     """What the service may take to stop: the graceful shutdown, then each exporter's flush
     (the defaults of the rendered settings)."""
-    settings = next(path for path in project.files if path.name == "settings.py")
-    text = (project.path / settings).read_text(encoding="utf-8")
+    settings = [path for path in project.files if path.parent.name == "settings"]
+    text = "".join((project.path / path).read_text(encoding="utf-8") for path in settings)
     defaults = re.findall(r"(?:graceful_)?shutdown_timeout: \w+ = Field\(\s*default=([\d.]+)", text)
     assert defaults, "no shutdown timeouts in the settings"
     return sum(float(value) for value in defaults)

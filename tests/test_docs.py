@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.docs import questions_reference
-from tests.examples import INDEX, generate, marked
-from tests.rendering import REPO_ROOT, Projects
+from tests.harness import REPO_ROOT
+from tests.harness.home_page_examples import INDEX, generate, marked
+from tests.harness.projects import Projects
+from tests.harness.questions_page import questions_reference
 
 DOCS = REPO_ROOT / "docs"
 
@@ -46,7 +47,7 @@ def test_the_questions_reference_is_generated_from_copier_yml() -> None:
     page = (DOCS / "questions.md").read_text(encoding="utf-8")
     assert page == questions_reference(), (
         "docs/questions.md differs from copier.yml: "
-        "run `uv run python -m tests.docs > docs/questions.md`"
+        "run `uv run python -m tests.harness.questions_page > docs/questions.md`"
     )
 
 
@@ -61,4 +62,4 @@ def test_the_home_pages_examples_are_what_rendered_services_give(projects: Proje
     page = INDEX.read_text(encoding="utf-8")
     shown = marked(page)
     assert set(shown) == {"tree", "access-log", "problem", "spans"}
-    assert shown == generate(projects), "run `uv run python -m tests.examples`"
+    assert shown == generate(projects), "run `uv run python -m tests.harness.home_page_examples`"

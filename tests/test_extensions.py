@@ -20,7 +20,7 @@ from extensions.groundwork import (
     slugify,
     with_absolute_source,
 )
-from tests.variants import MAX_SLUG
+from tests.harness.variants import MAX_SLUG
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from tests.conftest import variant_params
-from tests.rendering import Project, copy_template, copy_with_cli
-from tests.tools import run_tool, tool_command
-from tests.variants import BASE_ANSWERS, answering
+from tests.harness.projects import Project, copy_template, copy_with_cli
+from tests.harness.validators import run_tool, tool_command
+from tests.harness.variants import BASE_ANSWERS, answering
 
 KUBERNETES_VERSION = "1.32.0"  # what deploy/kubernetes/README.md says the manifests target
 DEPLOY = Path("deploy", "kubernetes")

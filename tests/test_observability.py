@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import variant_params
-from tests.rendering import Project
-from tests.variants import answering
+from tests.harness.projects import Project
+from tests.harness.variants import answering
 
 OPENTELEMETRY_IMPORT = re.compile(r"^\s*(?:from|import)\s+opentelemetry\b", re.MULTILINE)
 PROMETHEUS_IMPORT = re.compile(r"^\s*(?:from|import)\s+prometheus_client\b", re.MULTILINE)
@@ -102,7 +102,7 @@ def test_no_metrics_leave_no_trace_of_them(rendered: Project) -> None:
     "variant", variant_params(answering("error_reporting", "none", "gcp")), indirect=True
 )
 def test_without_sentry_nothing_of_it_is_rendered(rendered: Project) -> None:
-    assert not any("error_reporting" in str(path) for path in rendered.files)
+    assert not any("sentry" in str(path) for path in rendered.files)
     assert not _matching(rendered, SENTRY_TRACE)
 
 
@@ -123,10 +123,16 @@ def test_without_gcp_error_reporting_no_error_events_are_rendered(rendered: Proj
 )
 def test_tracing_renders_its_wiring_and_its_wire_tests(rendered: Project) -> None:
     package = Path("src", str(rendered.answers["package_name"]))
-    assert package / "core" / "telemetry.py" in rendered.files
-    assert Path("tests", "integration", "test_tracing.py") in rendered.files
-    app = (rendered.path / package / "app.py").read_text(encoding="utf-8")
-    assert "telemetry.instrument_app(app)" in app
+    assert package / "observability" / "tracing.py" in rendered.files
+    wire_tests = {
+        "otlp": "test_otlp_spans.py",
+        "gcp": "test_cloud_trace.py",
+        "console": "test_console_spans.py",
+    }
+    tracing = str(rendered.answers["tracing"])
+    assert Path("tests", "integration", wire_tests[tracing]) in rendered.files
+    lifecycle = (rendered.path / package / "observability" / "lifecycle.py").read_text("utf-8")
+    assert "self.add(self.tracing)" in lifecycle
 
 
 def test_every_variant_that_exports_tests_its_backends_down(rendered: Project) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import copy_template, copy_with_cli, read_answers
-from tests.variants import BASE_ANSWERS
+from tests.harness.projects import copy_template, copy_with_cli, read_answers
+from tests.harness.variants import BASE_ANSWERS
 
 SLUG_RULE = "lowercase letters, digits and hyphens, starting with a letter"
 SLUG_HYPHENS = "must not end with a hyphen or contain '--'"

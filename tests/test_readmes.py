@@ -1,4 +1,4 @@
-"""Tier 3: the READMEs, run as written, from the copy to the update (see tests/walkthrough.py).
+"""Tier 3: the READMEs, run as written, from the copy to the update (tests/harness/readme_walk.py).
 
 The template README's walk on the default answers; the rendered README's on each database
 server, after the template README's copy. A README change that breaks a newcomer's path fails
@@ -14,8 +14,10 @@ from urllib.parse import SplitResult, urlsplit
 
 import pytest
 
-from tests import left_out, services
-from tests.history import (
+from tests.harness import REPO_ROOT, database_servers, left_out
+from tests.harness.projects import StepResult, copy_template, read_answers
+from tests.harness.readme_walk import Walk, command_blocks, split_at_update
+from tests.harness.template_history import (
     NEW_APP_DOCSTRING,
     TEAM_FUNCTION,
     TemplateHistory,
@@ -24,8 +26,6 @@ from tests.history import (
     git,
     reword_the_app_docstring,
 )
-from tests.rendering import REPO_ROOT, StepResult, copy_template, read_answers
-from tests.walkthrough import Walk, command_blocks, split_at_update
 
 TEMPLATE_README = REPO_ROOT / "README.md"
 # The template's own test command: the suite this test is part of, not a step of the walk.
@@ -167,14 +167,14 @@ def _client_environment(server: SplitResult, database: str, home: Path) -> dict[
 def clean_server(request: pytest.FixtureRequest) -> Iterator[tuple[str, SplitResult, str]]:
     """A database server, and the names the walk creates on it dropped before and after."""
     database = request.param
-    server = services.reachable_url(services.SERVERS[database], request)
+    server = database_servers.reachable_url(database_servers.SERVERS[database], request)
     package = f"gw_walk_{database}"
-    test_prefix = services.database_name(f"walk-{database}")
+    test_prefix = database_servers.database_name(f"walk-{database}")
 
     def clean() -> None:
-        services.drop_databases(server, package)
-        services.drop_databases(server, test_prefix)
-        services.drop_user(server, package)
+        database_servers.drop_databases(server, package)
+        database_servers.drop_databases(server, test_prefix)
+        database_servers.drop_user(server, package)
 
     clean()
     yield database, server, package
@@ -198,8 +198,8 @@ def test_the_rendered_readme_runs_on_a_database_server(
         package=package,
         env={
             **_client_environment(server, database, tmp_path / "mysql-home"),
-            "TEST_DATABASE_URL": services.with_database(
-                server, services.database_name(f"walk-{database}")
+            "TEST_DATABASE_URL": database_servers.with_database(
+                server, database_servers.database_name(f"walk-{database}")
             ),
         },
     )

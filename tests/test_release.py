@@ -10,7 +10,7 @@ import pytest
 from packaging.version import Version
 
 from scripts.release import ChangelogError, releases
-from tests.rendering import REPO_ROOT
+from tests.harness import REPO_ROOT
 
 POLICY = "# Changelog\n\n## Versioning policy\n\nMajor, minor, patch.\n\n"
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.rendering import REPO_ROOT
-from tests.tools import run_tool, tool_command
-from tests.variants import VARIANTS
+from tests.harness import REPO_ROOT
+from tests.harness.validators import run_tool, tool_command
+from tests.harness.variants import VARIANTS
 
 WORKFLOWS = Path(".github", "workflows")
 WORKFLOW = WORKFLOWS / "ci.yml"
@@ -75,7 +75,7 @@ def test_the_local_run_calls_the_readmes_test_command() -> None:
 
 def test_the_matrix_is_every_variant() -> None:
     listed = subprocess.run(
-        [sys.executable, "-m", "tests.variants"],
+        [sys.executable, "-m", "tests.harness.variants"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rendering import COVERAGE, REPO_ROOT, STEPS
-from tests.timings import table
+from tests.harness import REPO_ROOT
+from tests.harness.projects import COVERAGE, STEPS
+from tests.harness.timings import table
 
 # As conftest.py does: record in a fixture's teardown, after the test's own steps ran.
 RECORDING_TESTS = """
 import pytest
-from tests import timings
+from tests.harness import timings
 
 @pytest.fixture
 def steps(record_property):
@@ -38,7 +39,7 @@ def test_summary_collects_timings_from_xdist_workers(
 ) -> None:
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
     pytester.makeconftest(
-        "from tests import timings\n\n"
+        "from tests.harness import timings\n\n"
         "def pytest_terminal_summary(terminalreporter):\n"
         "    timings.summarize(terminalreporter)\n"
     )

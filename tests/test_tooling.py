@@ -19,14 +19,15 @@ import pytest
 import yaml
 
 from tests.conftest import variant_params
-from tests.rendering import REPO_ROOT, UV, Project, tool_environment
-from tests.tools import run_tool, tool_command
-from tests.variants import answering
-from tests.walkthrough import free_port
+from tests.harness import REPO_ROOT
+from tests.harness.projects import UV, Project, tool_environment
+from tests.harness.readme_walk import free_port
+from tests.harness.validators import run_tool, tool_command
+from tests.harness.variants import answering
 
 DEVCONTAINER = Path(".devcontainer", "devcontainer.json")
 DEVCONTAINER_COMPOSE = Path(".devcontainer", "compose.yaml")
-DEVCONTAINER_SCHEMA = REPO_ROOT / "tests" / "schemas" / "devContainer.base.schema.json"
+DEVCONTAINER_SCHEMA = REPO_ROOT / "tests" / "harness" / "schemas" / "devContainer.base.schema.json"
 # What each target runs, by the answers that render it.
 TARGETS = {
     "install": ["uv sync"],

@@ -1,12 +1,12 @@
 """Tier 3: ``copier update`` brings a template change into a project that has changed since,
 and loses nothing of the user's.
 
-The template's history is built here, in a repository of its own (tests/history.py): the
-working tree as it is, tagged with the newest release of CHANGELOG.md (V1), then the next
-release on top (V2, tagged from its changelog section) that changes a file users edit too,
-changes a file they leave alone, and adds a file. Every variant is rendered at V1, committed,
-edited as a team would, committed, and updated to V2; the answer changes and the conflict are
-shown on the default variant.
+The template's history is built here, in a repository of its own
+(tests/harness/template_history.py): the working tree as it is, tagged with the newest release
+of CHANGELOG.md (V1), then the next release on top (V2, tagged from its changelog section) that
+changes a file users edit too, changes a file they leave alone, and adds a file. Every variant
+is rendered at V1, committed, edited as a team would, committed, and updated to V2; the answer
+changes and the conflict are shown on the default variant.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from copier import run_copy, run_update
 
-from tests import services
-from tests.history import (
+from tests.harness import REPO_ROOT, database_servers
+from tests.harness.projects import UV, Project, install, project_files, read_answers
+from tests.harness.template_history import (
     APP_DOCSTRING,
     NEW_APP_DOCSTRING,
     TEAM_FUNCTION,
@@ -32,8 +33,7 @@ from tests.history import (
     next_minor,
     reword_the_app_docstring,
 )
-from tests.rendering import REPO_ROOT, UV, Project, install, project_files, read_answers
-from tests.variants import BASE_ANSWERS, Variant, copier_answer
+from tests.harness.variants import BASE_ANSWERS, Variant, copier_answer
 
 V1 = newest_release()
 V2 = next_minor(V1)
@@ -234,10 +234,11 @@ def test_switching_tracing_on_by_update_wires_it_in(template_repo: Path, tmp_pat
     _update(project, V2, {"tracing": "otlp"})
 
     package = _package(project)
-    assert (package / "core" / "telemetry.py").is_file()
+    assert (package / "observability" / "tracing.py").is_file()
     assert (project / "tests" / "integration" / "test_tracing.py").is_file()
+    lifecycle = (package / "observability" / "lifecycle.py").read_text(encoding="utf-8")
+    assert "self.add(self.tracing)" in lifecycle
     app = (package / "app.py").read_text(encoding="utf-8")
-    assert "telemetry.instrument_app(app)" in app
     assert app.endswith(TEAM_FUNCTION)
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert "opentelemetry-exporter-otlp-proto-http" in pyproject
@@ -246,11 +247,11 @@ def test_switching_tracing_on_by_update_wires_it_in(template_repo: Path, tmp_pat
 @pytest.fixture
 def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A PostgreSQL server for a project's own tests (skipped, or failed in CI, without one)."""
-    url = services.reachable_url(services.SERVERS["postgresql"], request)
-    prefix = services.database_name("update-sqlite-to-postgresql")
-    services.drop_databases(url, prefix)
-    yield services.with_database(url, prefix)
-    services.drop_databases(url, prefix)
+    url = database_servers.reachable_url(database_servers.SERVERS["postgresql"], request)
+    prefix = database_servers.database_name("update-sqlite-to-postgresql")
+    database_servers.drop_databases(url, prefix)
+    yield database_servers.with_database(url, prefix)
+    database_servers.drop_databases(url, prefix)
 
 
 def test_moving_from_sqlite_to_postgresql_by_update_passes_the_projects_suite(
@@ -335,3 +336,58 @@ def test_a_project_copied_from_a_url_updates_from_inside_it(tmp_path: Path) -> N
     answers = read_answers(project)
     assert (answers["_src_path"], answers["_commit"]) == (url, released)
     assert (_package(project) / "app.py").read_text(encoding="utf-8").startswith(NEW_APP_DOCSTRING)
+
+
+# The README's "Extending the service": python blocks, each a file its first line names.
+EXTENSION_SECTION = re.compile(r"^## Extending the service\n(.*?)^## ", re.MULTILINE | re.DOTALL)
+PYTHON_BLOCK = re.compile(r"^```python\n# (\S+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def _extensions_of_the_readme(project: Path) -> dict[str, str]:
+    """The files the README's "Extending the service" gives, by their path."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = EXTENSION_SECTION.search(readme)
+    assert section, "the README has no 'Extending the service' section"
+    files = dict(PYTHON_BLOCK.findall(section[1]))
+    assert files, "the README's 'Extending the service' shows no file"
+    return files
+
+
+def test_the_readmes_extensions_survive_an_update_and_pass_their_checks(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """A router, a readiness check, a metric, a middleware and a settings group added as the
+    README says, in the files it names: the next release merges without a conflict, and the
+    project passes its lint, its strict types and the test the README gives."""
+    answers = {"metrics": "prometheus"}
+    project_path = _rendered_and_committed(template_repo, tmp_path / "project", answers)
+    extensions = _extensions_of_the_readme(project_path)
+    for name, text in extensions.items():
+        (project_path / name).write_text(text, encoding="utf-8")
+    commit(project_path, "Payments")
+
+    _update(project_path, V2)
+
+    conflicted = [
+        name for name, text in _tree(project_path).items() if CONFLICT_MARKERS.search(text)
+    ]
+    assert not conflicted
+    assert not list(project_path.rglob("*.rej"))
+    for name, text in extensions.items():
+        assert (project_path / name).read_text(encoding="utf-8") == text, name
+    assert NEW_APP_DOCSTRING in (_package(project_path) / "app.py").read_text(encoding="utf-8")
+    variant = Variant("update-with-extensions", {**BASE_ANSWERS, **answers})
+    project = Project(
+        variant, project_path, project_files(project_path), read_answers(project_path)
+    )
+    locked = project.run("lock", UV, "lock")
+    assert locked.ok, locked.explain()
+    error = install(project)
+    assert error is None, error
+    for step in ("ruff-format", "ruff-check", "mypy"):
+        checked = project.check(step)
+        assert checked.ok, checked.explain()
+    tested = project.run(
+        "pytest", UV, "run", "--no-sync", "pytest", "tests/integration/test_payments.py"
+    )
+    assert tested.ok, tested.explain()

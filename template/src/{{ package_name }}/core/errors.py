@@ -78,7 +78,7 @@ def fingerprint(error: BaseException, *parts: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-class ValidationError(AppError):
+class InvalidInputError(AppError):
     """The request is well-formed but its content is not acceptable."""
 
     status_code = 422

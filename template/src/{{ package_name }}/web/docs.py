@@ -13,7 +13,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
@@ -123,34 +123,8 @@ def install_docs(app: FastAPI) -> None:
 
     # The pages depend on the root path the service is mounted under, which the server
     # decides; there is one in practice, so each page is rendered once.
-    @lru_cache(maxsize=8)
-    def swagger_ui(root_path: str) -> _Page:
-        assets = f"{root_path}{assets_path}"
-        rendered = get_swagger_ui_html(
-            openapi_url=f"{root_path}{openapi_path}",
-            title=f"{app.title} - Swagger UI",
-            swagger_js_url=f"{assets}/swagger-ui-bundle.js",
-            swagger_css_url=f"{assets}/swagger-ui.css",
-            swagger_favicon_url=f"{assets}/favicon.png",
-            oauth2_redirect_url=(
-                None if oauth2_redirect_path is None else f"{root_path}{oauth2_redirect_path}"
-            ),
-            init_oauth=app.swagger_ui_init_oauth,
-            swagger_ui_parameters=app.swagger_ui_parameters,
-        )
-        return _Page.of(rendered, _UI_POLICY)
-
-    @lru_cache(maxsize=8)
-    def redoc(root_path: str) -> _Page:
-        assets = f"{root_path}{assets_path}"
-        rendered = get_redoc_html(
-            openapi_url=f"{root_path}{openapi_path}",
-            title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{assets}/redoc.standalone.js",
-            redoc_favicon_url=f"{assets}/favicon.png",
-            with_google_fonts=False,
-        )
-        return _Page.of(rendered, _REDOC_POLICY)
+    swagger_ui = lru_cache(maxsize=8)(partial(_swagger_ui, app, openapi_path, assets_path))
+    redoc = lru_cache(maxsize=8)(partial(_redoc, app, openapi_path, assets_path))
 
     app.add_route(DOCS_PATH, _serve(swagger_ui), include_in_schema=False)
     app.add_route(REDOC_PATH, _serve(redoc), include_in_schema=False)
@@ -162,6 +136,36 @@ def install_docs(app: FastAPI) -> None:
     root_path = _root_path(app.root_path)
     swagger_ui(root_path)
     redoc(root_path)
+
+
+def _swagger_ui(app: FastAPI, openapi_path: str, assets_path: str, root_path: str) -> _Page:
+    assets = f"{root_path}{assets_path}"
+    oauth2_redirect_path = app.swagger_ui_oauth2_redirect_url
+    rendered = get_swagger_ui_html(
+        openapi_url=f"{root_path}{openapi_path}",
+        title=f"{app.title} - Swagger UI",
+        swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+        swagger_css_url=f"{assets}/swagger-ui.css",
+        swagger_favicon_url=f"{assets}/favicon.png",
+        oauth2_redirect_url=(
+            None if oauth2_redirect_path is None else f"{root_path}{oauth2_redirect_path}"
+        ),
+        init_oauth=app.swagger_ui_init_oauth,
+        swagger_ui_parameters=app.swagger_ui_parameters,
+    )
+    return _Page.of(rendered, _UI_POLICY)
+
+
+def _redoc(app: FastAPI, openapi_path: str, assets_path: str, root_path: str) -> _Page:
+    assets = f"{root_path}{assets_path}"
+    rendered = get_redoc_html(
+        openapi_url=f"{root_path}{openapi_path}",
+        title=f"{app.title} - ReDoc",
+        redoc_js_url=f"{assets}/redoc.standalone.js",
+        redoc_favicon_url=f"{assets}/favicon.png",
+        with_google_fonts=False,
+    )
+    return _Page.of(rendered, _REDOC_POLICY)
 
 
 def _root_path(root_path: str) -> str:
