@@ -133,24 +133,12 @@ def main() -> None:
     configs = chosen_configs(arguments.variant)
     if arguments.profile and arguments.profile not in {config.name for config in configs}:
         sys.exit(f"--profile {arguments.profile}: that variant is not being measured")
-    cores = len(os.sched_getaffinity(0))
-    server_core = SERVER_CORE if cores > 1 else None
-    load_core = LOAD_CORE if cores > 1 else None
-    if server_core is None:
-        print("one core only: servers and wrk are not pinned, and share it", file=sys.stderr)
+    server_core, load_core = _cores()
     workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="groundwork-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"working in {workdir}", file=sys.stderr)
-
-    rendered: dict[str, Rendered] = {}
-    for config in configs:
-        if config.render_key not in rendered:
-            dest = workdir / config.name
-            shutil.rmtree(dest, ignore_errors=True)
-            print(f"rendering and installing {config.name}", file=sys.stderr)
-            rendered[config.render_key] = harness.render(config, dest, arguments.python)
-    first = rendered[configs[0].render_key]
-    database_url, note_id = harness.prepare_database(POSTGRES_URL, first)
+    rendered = _render_all(configs, workdir, arguments.python)
+    database_url, note_id = harness.prepare_database(POSTGRES_URL, rendered[configs[0].render_key])
     endpoints = [
         Endpoint("live", harness.LIVE_PATH, 200),
         Endpoint("read", f"/v1/notes/{note_id}", 200),
@@ -166,26 +154,52 @@ def main() -> None:
         harness.drop_database(POSTGRES_URL)
     print(f"rendering the default variant {arguments.renders} times", file=sys.stderr)
     results.render_seconds = harness.render_times(workdir, arguments.renders)
-    results.machine = {
-        **harness.machine(),
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-    }
-    results.method = (
-        f"{arguments.rounds} rounds of {arguments.duration:g} s per app and endpoint, "
-        f"wrk with 1 thread and {arguments.connections} connections"
-        + (
-            f", servers pinned to core {server_core} and wrk to core {load_core}"
-            if server_core is not None
-            else ", nothing pinned (one core)"
-        )
-        + f"; Python {arguments.python}."
+    results.machine = {**harness.machine(), "date": datetime.now(UTC).strftime("%Y-%m-%d")}
+    results.method = _method(arguments, server_core, load_core)
+    _report(results, workdir, write_docs_too=arguments.write_docs)
+
+
+def _cores() -> tuple[int | None, int | None]:
+    """The cores the servers and wrk are pinned to; none on a machine with one core."""
+    if len(os.sched_getaffinity(0)) > 1:
+        return SERVER_CORE, LOAD_CORE
+    print("one core only: servers and wrk are not pinned, and share it", file=sys.stderr)
+    return None, None
+
+
+def _render_all(configs: list[Config], workdir: Path, python: str) -> dict[str, Rendered]:
+    """Each configuration's project rendered and installed, once per distinct render."""
+    rendered: dict[str, Rendered] = {}
+    for config in configs:
+        if config.render_key not in rendered:
+            dest = workdir / config.name
+            shutil.rmtree(dest, ignore_errors=True)
+            print(f"rendering and installing {config.name}", file=sys.stderr)
+            rendered[config.render_key] = harness.render(config, dest, python)
+    return rendered
+
+
+def _method(arguments: argparse.Namespace, server_core: int | None, load_core: int | None) -> str:
+    pinned = (
+        f", servers pinned to core {server_core} and wrk to core {load_core}"
+        if server_core is not None
+        else ", nothing pinned (one core)"
     )
+    return (
+        f"{arguments.rounds} rounds of {arguments.duration:g} s per app and endpoint, "
+        f"wrk with 1 thread and {arguments.connections} connections{pinned}; "
+        f"Python {arguments.python}."
+    )
+
+
+def _report(results: Results, workdir: Path, *, write_docs_too: bool) -> None:
+    """Print the figures (and write them to the docs), and fail on a budget missed."""
     checked = check(results)
     markdown = render_markdown(results, checked)
     (workdir / "results.json").write_text(json.dumps(asdict(results), indent=1), encoding="utf-8")
     print(markdown)
     print(f"every load run's figures: {workdir / 'results.json'}", file=sys.stderr)
-    if arguments.write_docs:
+    if write_docs_too:
         write_docs(markdown)
     misses = [budget for budget, value in checked if not budget.holds(value)]
     if misses:

@@ -353,13 +353,14 @@ def _extensions_of_the_readme(project: Path) -> dict[str, str]:
     return files
 
 
+@pytest.mark.parametrize("metrics", ["prometheus", "otlp"])
 def test_the_readmes_extensions_survive_an_update_and_pass_their_checks(
-    template_repo: Path, tmp_path: Path
+    template_repo: Path, tmp_path: Path, metrics: str
 ) -> None:
     """A router, a readiness check, a metric, a middleware and a settings group added as the
     README says, in the files it names: the next release merges without a conflict, and the
     project passes its lint, its strict types and the test the README gives."""
-    answers = {"metrics": "prometheus"}
+    answers = {"metrics": metrics}
     project_path = _rendered_and_committed(template_repo, tmp_path / "project", answers)
     extensions = _extensions_of_the_readme(project_path)
     for name, text in extensions.items():
@@ -376,7 +377,7 @@ def test_the_readmes_extensions_survive_an_update_and_pass_their_checks(
     for name, text in extensions.items():
         assert (project_path / name).read_text(encoding="utf-8") == text, name
     assert NEW_APP_DOCSTRING in (_package(project_path) / "app.py").read_text(encoding="utf-8")
-    variant = Variant("update-with-extensions", {**BASE_ANSWERS, **answers})
+    variant = Variant(f"update-with-extensions-{metrics}", {**BASE_ANSWERS, **answers})
     project = Project(
         variant, project_path, project_files(project_path), read_answers(project_path)
     )

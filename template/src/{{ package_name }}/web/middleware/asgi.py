@@ -19,7 +19,7 @@ _RESPONSE_START = "http.response.start"
 
 
 class ResponseStatus:
-    """A ``send`` that passes every message on and notes the status of the response.
+    """A ``send`` that passes every message on and records the status of the response.
 
     ``status`` is :data:`SERVER_ERROR` until the application starts a response.
     """
