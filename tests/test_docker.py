@@ -14,16 +14,8 @@ import yaml
 from tests.conftest import variant_params
 from tests.harness.projects import UV, Project
 from tests.harness.validators import run_tool, tool_command
-from tests.harness.variants import NEWER_PYTHON_VARIANTS, answering
+from tests.harness.variants import DOCKER_FILES, NEWER_PYTHON_VARIANTS, answering
 
-DOCKER_FILES = (
-    "Dockerfile",
-    ".dockerignore",
-    "compose.yaml",
-    "compose.dev.yaml",
-    ".devcontainer/devcontainer.json",
-    ".devcontainer/compose.yaml",
-)
 COMPOSE_FILES = ("compose.yaml", "compose.dev.yaml")
 DATABASE_IMAGES = {"postgresql": "postgres:", "mysql": "mariadb:"}
 with_docker = variant_params(answering("docker", "true"))

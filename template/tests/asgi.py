@@ -1,11 +1,17 @@
-"""A kit for testing ASGI middleware: the apps it wraps, the scopes it serves, and the server's
-``receive`` and ``send``."""
+"""A kit for testing ASGI applications and middleware: the apps a middleware wraps, the scopes
+it serves, the server's ``receive`` and ``send``, and an application run in-process."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
+import httpx
+from asgi_lifespan import LifespanManager
+
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from starlette.routing import BaseRoute
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -89,3 +95,14 @@ async def messages_sent(app: ASGIApp, scope: Scope) -> list[Message]:
 
     await app(scope, receive, send)
     return sent
+
+
+@asynccontextmanager
+async def running(app: ASGIApp) -> AsyncIterator[tuple[LifespanManager, httpx.AsyncClient]]:
+    """``app`` in-process with its lifespan running, its state given to every request as a
+    server gives it, and a client of it; leaving shuts the app down. No shutdown bound of the
+    test's own: the service bounds its shutdown (each backend's)."""
+    async with LifespanManager(app, shutdown_timeout=None) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield manager, client

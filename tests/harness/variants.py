@@ -49,6 +49,16 @@ LABELS: Mapping[str, str] = {
 # image's wheels) everywhere, and what does (the lock, mypy, their own suite) where the
 # interpreter is installed; elsewhere it is left out and said, unless --require-pythons (the
 # template's GitHub workflow, whose runners install them).
+# The files docker=true renders, and only it.
+DOCKER_FILES = (
+    "Dockerfile",
+    ".dockerignore",
+    "compose.yaml",
+    "compose.dev.yaml",
+    ".devcontainer/devcontainer.json",
+    ".devcontainer/compose.yaml",
+)
+
 NEWER_PYTHONS = ("3.14", "3.15")
 # Answers copier.yml offers that the covering set leaves to variants of their own.
 OUTSIDE_THE_COVERING_SET: Mapping[str, tuple[str, ...]] = {"python_version": NEWER_PYTHONS}
