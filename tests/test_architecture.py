@@ -30,6 +30,7 @@ LAYERS = {
     "web": 3,
     "extensions": 5,  # the team's wiring of its own resources
     "app": 6,
+    "server": 6,  # uvicorn, as __main__ runs it
     "__main__": 7,
     "asgi": 7,
 }

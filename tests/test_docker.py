@@ -43,11 +43,13 @@ def _seconds(duration: str) -> float:
 
 
 def _shutdown_bound(project: Project) -> float:
-    """What the service may take to stop: the graceful shutdown, then each exporter's flush
-    (the defaults of the rendered settings)."""
+    """What the service may take to stop: the drain, the graceful shutdown, then each
+    exporter's flush (the defaults of the rendered settings)."""
     settings = [path for path in project.files if path.parent.name == "settings"]
     text = "".join((project.path / path).read_text(encoding="utf-8") for path in settings)
-    defaults = re.findall(r"(?:graceful_)?shutdown_timeout: \w+ = Field\(\s*default=([\d.]+)", text)
+    defaults = re.findall(
+        r"(?:drain_period|(?:graceful_)?shutdown_timeout): \w+ = Field\(\s*default=([\d.]+)", text
+    )
     assert defaults, "no shutdown timeouts in the settings"
     return sum(float(value) for value in defaults)
 

@@ -30,6 +30,7 @@ HEALTH_PATHS = {
 CONTAINER_PORT = 8000
 USER = 10001
 # What the service's settings bound shutdown with: the flushes only where the variant has them.
+DRAIN_PERIOD = "SERVER__DRAIN_PERIOD"
 GRACEFUL_SHUTDOWN = "SERVER__GRACEFUL_SHUTDOWN_TIMEOUT"
 FLUSH_BOUNDS = ("TELEMETRY__SHUTDOWN_TIMEOUT", "SENTRY__SHUTDOWN_TIMEOUT")
 
@@ -125,8 +126,9 @@ def test_the_pods_are_probed_secured_and_stopped_in_time(
         "SENTRY__SHUTDOWN_TIMEOUT": "sentry" in reporting,
     }
     assert {bound for bound in FLUSH_BOUNDS if bound in config} == {b for b in has if has[b]}
-    pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
-    needed = pre_stop + float(config[GRACEFUL_SHUTDOWN])
+    # The service drains on SIGTERM itself: no preStop hook delays the signal.
+    assert "lifecycle" not in container
+    needed = float(config[DRAIN_PERIOD]) + float(config[GRACEFUL_SHUTDOWN])
     needed += sum(float(config[bound]) for bound in FLUSH_BOUNDS if bound in config)
     assert pod["terminationGracePeriodSeconds"] > needed
 
