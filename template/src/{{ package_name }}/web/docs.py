@@ -5,6 +5,10 @@ learns who reads them. Each page sends its own Content-Security-Policy that allo
 it needs; its inline script is allowed by its hash, computed from the page FastAPI generates,
 never by ``'unsafe-inline'``. Swagger UI and ReDoc set inline styles from their scripts, so
 styles do need ``'unsafe-inline'``.
+
+ReDoc's side menu shows Redocly's logo from Redocly's CDN, whatever its options: the service
+serves ReDoc's bundle with that image replaced by an inline one, so the page asks no other
+host for anything (and its policy has nothing to refuse).
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from importlib.metadata import version
+from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from fastapi.openapi.docs import (
@@ -22,7 +27,7 @@ from fastapi.openapi.docs import (
     get_swagger_ui_html,
     get_swagger_ui_oauth2_redirect_html,
 )
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 if TYPE_CHECKING:
@@ -31,7 +36,6 @@ if TYPE_CHECKING:
 
     from fastapi import FastAPI
     from starlette.requests import Request
-    from starlette.responses import Response
     from starlette.types import Scope
 
 DOCS_PATH = "/docs"
@@ -40,6 +44,10 @@ ASSETS_DISTRIBUTION = "fastapi-offline"
 ASSETS_MODULE = "fastapi_offline"
 # The asset URLs name the package version, so browsers may keep them for good.
 ASSETS_CACHE_CONTROL = "public, max-age=31536000, immutable"
+REDOC_BUNDLE = "redoc.standalone.js"
+# The logo ReDoc would load from its CDN, and the transparent pixel it shows instead.
+_REDOC_LOGO = b'"https://cdn.redoc.ly/redoc/logo-mini.svg"'
+_NO_LOGO = b'"data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"'
 
 _INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.DOTALL)
 # The root path goes into the inline script, which its hash then allows: whatever sets it,
@@ -115,6 +123,8 @@ def install_docs(app: FastAPI) -> None:
         raise ValueError(message)
     oauth2_redirect_path = app.swagger_ui_oauth2_redirect_url
     assets_path = f"{DOCS_PATH}/static/{version(ASSETS_DISTRIBUTION)}"
+    # Before the mount, which would serve the bundle as the package has it.
+    app.add_route(f"{assets_path}/{REDOC_BUNDLE}", _redoc_bundle, include_in_schema=False)
     app.mount(
         assets_path,
         _VersionedAssets(packages=[(ASSETS_MODULE, "static")]),
@@ -161,11 +171,25 @@ def _redoc(app: FastAPI, openapi_path: str, assets_path: str, root_path: str) ->
     rendered = get_redoc_html(
         openapi_url=f"{root_path}{openapi_path}",
         title=f"{app.title} - ReDoc",
-        redoc_js_url=f"{assets}/redoc.standalone.js",
+        redoc_js_url=f"{assets}/{REDOC_BUNDLE}",
         redoc_favicon_url=f"{assets}/favicon.png",
         with_google_fonts=False,
     )
     return _Page.of(rendered, _REDOC_POLICY)
+
+
+@cache
+def _redoc_bundle_body() -> bytes:
+    bundle = files(ASSETS_MODULE).joinpath("static", REDOC_BUNDLE).read_bytes()
+    return bundle.replace(_REDOC_LOGO, _NO_LOGO)
+
+
+async def _redoc_bundle(_: Request) -> Response:
+    return Response(
+        _redoc_bundle_body(),
+        media_type="text/javascript",
+        headers={"Cache-Control": ASSETS_CACHE_CONTROL},
+    )
 
 
 def _root_path(root_path: str) -> str:
