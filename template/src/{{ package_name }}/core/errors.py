@@ -157,3 +157,12 @@ class ServiceUnavailableError(AppError):
     ) -> None:
         super().__init__(detail, context=context, cause=cause)
         self.retry_after = retry_after
+
+
+class DeadlineExceededError(ServiceUnavailableError):
+    """The request ran past the service's deadline for it and was cancelled."""
+
+    code = "deadline_exceeded"
+    title = "Deadline Exceeded"
+    severity = Severity.WARNING
+    default_detail = "The request took longer than the service allows and was cancelled."
