@@ -12,8 +12,6 @@ anything.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import time
 import urllib.request
@@ -36,7 +34,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import variant_params
 from tests.harness.projects import UV, Project, tool_environment
-from tests.harness.readme_walk import free_port
+from tests.harness.readme_walk import free_port, stop_process_group
 from tests.harness.validators import tool_command
 from tests.harness.variants import answering
 
@@ -150,11 +148,7 @@ def served(installed: Project, tmp_path: Path) -> Iterator[Served]:
             _wait_until_live(port, server, log)
             yield Served(port, log)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            stop_process_group(server)
 
 
 def _wait_until_live(port: int, server: subprocess.Popen[bytes], log: Path) -> None:

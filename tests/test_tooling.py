@@ -5,9 +5,7 @@ compose stack, valid for the Dev Container specification and for Compose."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
 import time
 import urllib.request
@@ -21,7 +19,7 @@ import yaml
 from tests.conftest import variant_params
 from tests.harness import REPO_ROOT
 from tests.harness.projects import UV, Project, tool_environment
-from tests.harness.readme_walk import free_port
+from tests.harness.readme_walk import free_port, stop_process_group
 from tests.harness.validators import run_tool, tool_command
 from tests.harness.variants import answering
 
@@ -192,9 +190,5 @@ def test_fastapi_dev_serves_the_application(installed: Project) -> None:
                 except OSError:
                     time.sleep(0.2)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            stop_process_group(server)
     assert answer == {"status": "ok"}, "fastapi dev did not serve /health/live within 30 s"
