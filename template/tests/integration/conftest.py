@@ -1,4 +1,5 @@
-"""The served process the tests of its edge share (test_connections, test_proxies)."""
+"""The served process the tests of its edge share (test_connections, test_proxies,
+test_limits)."""
 
 from __future__ import annotations
 
